@@ -1,0 +1,493 @@
+"""The spec file format (version 1) as attrs classes, and their strict structuring with cattrs.
+
+These classes mirror the YAML keys one to one; they are the single source of the format: the JSON
+Schema (``bdg schema``) and the format reference in the docs are generated from them. The loader
+structures a file into them, then ``_compile`` turns them into the models of
+[`bdg_indicators.spec`][bdg_indicators.spec].
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+import cattrs
+from cattrs.cols import list_structure_factory, mapping_structure_factory
+from cattrs.gen import make_dict_structure_fn, override
+
+from ._yaml import Document, YamlNumber
+from .errors import Problem
+
+FORMAT_VERSION = 1
+
+Path = tuple[str | int, ...]
+
+
+def field(doc: str, *, key: str | None = None, default: Any = attrs.NOTHING,
+          factory: Callable[[], Any] | None = None) -> Any:
+    """An attrs field documented for the schema; ``key`` is the YAML key when it differs."""
+    metadata = {"doc": doc}
+    if key is not None:
+        metadata["key"] = key
+    if factory is not None:
+        return attrs.field(factory=factory, metadata=metadata)
+    return attrs.field(default=default, metadata=metadata)
+
+
+def yaml_key(attribute: attrs.Attribute[Any]) -> str:
+    """The YAML key of an attribute."""
+    return str(attribute.metadata.get("key", attribute.name))
+
+
+# ---------------------------------------------------------------- the format
+
+
+@attrs.define(kw_only=True)
+class LabelDoc:
+    """A label: plain text (Vietnamese) or `{vi: ..., en: ...}`."""
+
+    vi: str = field("Vietnamese text (required).")
+    en: str | None = field("English text.", default=None)
+
+
+@attrs.define(kw_only=True)
+class RawValue:
+    """A threshold as written: a number, a number and a unit (`95 percent`), `true`/`false`, or a
+    mapping giving a value per org-unit attribute value."""
+
+    value: Any
+
+
+@attrs.define(kw_only=True)
+class DocumentDoc:
+    """An issuing document (decision, resolution, plan, report)."""
+
+    number: str = field("Document number, e.g. `2351/QĐ-TTg`.")
+    date: str = field("Date signed, `YYYY-MM-DD`.")
+    issuer: LabelDoc = field("Who issued it, e.g. `Thủ tướng Chính phủ`.")
+    title: LabelDoc | None = field("Title of the document.", default=None)
+    url: str | None = field("Where the document can be read.", default=None)
+
+
+@attrs.define(kw_only=True)
+class AmendmentDoc:
+    """A later document that changes some targets."""
+
+    id: str = field("Id that targets use to refer to this amendment, e.g. `qd-800-2018`.")
+    document: DocumentDoc = field("The amending document.")
+    note: str | None = field("What it changes.", default=None)
+
+
+@attrs.define(kw_only=True)
+class SourceDoc:
+    """Provenance of a target."""
+
+    clause: str = field("Clause of the document, e.g. `Mục tiêu 3, chỉ tiêu 1`.")
+    status: Literal["verified", "paraphrase", "unverified"] = field(
+        "`verified`: checked against the official wording; `paraphrase`: values confirmed, "
+        "wording paraphrased; `unverified`: not checked (shown so in every report)."
+    )
+    wording: str | None = field("The Vietnamese wording of the target, as found.", default=None)
+    note: str | None = field("Anything an auditor should know.", default=None)
+    url: str | None = field("A page where the wording can be read.", default=None)
+
+
+@attrs.define(kw_only=True)
+class BreakdownDoc:
+    """A dimension data items are broken down by, with its allowed values."""
+
+    label: LabelDoc = field("Label of the breakdown.")
+    values: dict[str, LabelDoc] = field("Allowed values: id -> label.")
+
+
+@attrs.define(kw_only=True)
+class AttributeDoc:
+    """An org-unit attribute that milestones may depend on (e.g. commune type)."""
+
+    label: LabelDoc = field("Label of the attribute.")
+    values: dict[str, LabelDoc] = field("Allowed values: id -> label.")
+
+
+@attrs.define(kw_only=True)
+class DataItemDoc:
+    """Something org units report."""
+
+    label: LabelDoc | None = field("Label (required unless overriding an extended spec).",
+                                   default=None)
+    unit: str | None = field("Unit of measure, e.g. `person`, `child`, `tỷ đồng`, `hour`.",
+                             default=None)
+    breakdowns: list[str] | None = field("Breakdowns it may be reported by, e.g. `[sex, area]`.",
+                                         default=None)
+    aggregation: Literal["sum", "stock", "none"] | None = field(
+        "`sum` (default): counts and amounts, summed over org units and periods; `stock`: summed "
+        "over org units, not over periods (population); `none`: never summed.", default=None)
+    type: Literal["number", "boolean"] | None = field(
+        "`number` (default) or `boolean` for yes/no facts.", default=None)
+    part_of: str | None = field(
+        "A data item this one can never exceed (e.g. literate people are part of the population).",
+        default=None)
+    description: LabelDoc | None = field("Longer description.", default=None)
+
+
+@attrs.define(kw_only=True)
+class IndicatorDoc:
+    """A computed measure."""
+
+    label: LabelDoc | None = field("Label (required unless overriding).", default=None)
+    formula: str | None = field(
+        "Formula over data items and indicators, e.g. `literate_15_40 / population_15_40`.",
+        default=None)
+    criteria: list[str] | None = field(
+        "Score rules: the data items that score each criterion; the formula defaults to their sum.",
+        default=None)
+    unit: str | None = field("Unit of the values, e.g. `percent`, `per_1000`, `person`.",
+                             default=None)
+    decimals: int | None = field("Decimals shown (default 1); values are kept exact.",
+                                 default=None)
+    better: Literal["higher", "lower", "neither"] | None = field(
+        "Direction of improvement (required).", default=None)
+    description: LabelDoc | None = field("Longer description.", default=None)
+
+
+@attrs.define(kw_only=True)
+class ComparisonDoc:
+    """A comparison with a threshold (used by `each_criterion`)."""
+
+    at_least: RawValue | None = field("≥ the value.", default=None)
+    more_than: RawValue | None = field("> the value.", default=None)
+    at_most: RawValue | None = field("≤ the value.", default=None)
+    less_than: RawValue | None = field("< the value.", default=None)
+
+
+@attrs.define(kw_only=True)
+class MilestoneDoc:
+    """A dated condition. Give one of `by`, `every`, `from`, and one condition."""
+
+    by: str | None = field("The period at which it is judged (\"đến năm 2020\").", default=None)
+    every: str | None = field("Judged at every year of this span (\"hằng năm\"), e.g. `2021/2025`.",
+                              default=None)
+    from_: str | None = field("Judged at every year from this period on (\"từ năm 2025\").",
+                              key="from", default=None)
+    until: str | None = field("With `from`: the last period (\"duy trì đến năm 2030\").",
+                              default=None)
+    at_least: RawValue | None = field("≥ (\"từ ... trở lên\", \"ít nhất\", \"đạt\").", default=None)
+    more_than: RawValue | None = field("> (\"trên\").", default=None)
+    at_most: RawValue | None = field("≤ (\"không vượt quá\", \"tối đa\").", default=None)
+    less_than: RawValue | None = field("< (\"dưới\").", default=None)
+    about: RawValue | None = field("Within `tolerance` of the value (\"khoảng\").", default=None)
+    tolerance: RawValue | None = field("Allowed distance for `about`.", default=None)
+    between: list[RawValue] | None = field("`[low, high]`, both included.", default=None)
+    equals: RawValue | None = field("Equal to (yes/no targets: `true`).", default=None)
+    increase_by: RawValue | None = field("Increase by at least this much since `base`.",
+                                         default=None)
+    reduce_by: RawValue | None = field("Reduce by at least this much since `base`.", default=None)
+    change: Literal["relative", "absolute"] | None = field(
+        "For `increase_by`/`reduce_by` (required): `relative` (% of the base value) or `absolute` "
+        "(in the indicator's unit: percentage points for a percent indicator).", default=None)
+    base: str | None = field("For `increase_by`/`reduce_by`: the base period (\"so với năm 2018\").",
+                             default=None)
+    each_criterion: ComparisonDoc | None = field(
+        "Score rules: a condition every criterion must meet (e.g. `{more_than: 0}`).", default=None)
+    note: str | None = field("A note shown with the milestone.", default=None)
+
+
+@attrs.define(kw_only=True)
+class TargetAmendmentDoc:
+    """The milestones of a target as an amendment changed them."""
+
+    amendment: str = field("Id of an amendment listed under the framework's `amendments`.")
+    milestones: list[MilestoneDoc] = field("The amended milestones.")
+    source: SourceDoc = field("Where the amended values come from.")
+
+
+@attrs.define(kw_only=True)
+class TargetDoc:
+    """A target ("chỉ tiêu")."""
+
+    id: str = field("Id, unique in the spec, e.g. `3.1`.")
+    label: LabelDoc | None = field("What the target says.", default=None)
+    indicator: str | None = field("The indicator it is judged on.", default=None)
+    breakdown: dict[str, str] | None = field(
+        "Restrict the indicator to breakdown values, e.g. `{area: rural}`.", default=None)
+    milestones: list[MilestoneDoc] | None = field("Dated conditions.", default=None)
+    amendments: list[TargetAmendmentDoc] | None = field(
+        "Milestones as changed by later documents (both original and amended are kept).",
+        default=None)
+    source: SourceDoc | None = field("Provenance (required).", default=None)
+    remove: str | None = field(
+        "In a spec that extends another: remove this target, for the reason given.", default=None)
+
+
+@attrs.define(kw_only=True)
+class GoalDoc:
+    """A goal ("mục tiêu")."""
+
+    id: str = field("Id, e.g. `1`.")
+    label: LabelDoc | None = field("What the goal says.", default=None)
+    targets: list[TargetDoc] | None = field("Its targets.", default=None)
+
+
+@attrs.define(kw_only=True)
+class SpecDoc:
+    """A spec file (format version 1)."""
+
+    bdg_spec: int = field("Format version: `1`.")
+    id: str = field("Id, e.g. `vn.gender-equality.2011-2020`.")
+    title: LabelDoc = field("Title.")
+    extends: str | None = field("Id or relative path of the spec this one extends.", default=None)
+    document: DocumentDoc | None = field("The issuing document.", default=None)
+    span: str | None = field("Years covered, e.g. `2011/2020`.", default=None)
+    amendments: list[AmendmentDoc] | None = field("Later documents that change targets.",
+                                                  default=None)
+    breakdowns: dict[str, BreakdownDoc] | None = field(
+        "Breakdowns beyond the built-in `sex`, `age_group`, `ethnicity` and `area`.", default=None)
+    attributes: dict[str, AttributeDoc] | None = field(
+        "Org-unit attributes milestones may depend on.", default=None)
+    data_items: dict[str, DataItemDoc] | None = field("What org units report, by id.",
+                                                      default=None)
+    indicators: dict[str, IndicatorDoc] | None = field("Computed measures, by id.", default=None)
+    goals: list[GoalDoc] | None = field("Goals and their targets.", default=None)
+    example_data: list[str] | None = field(
+        "Example data files shipped with the spec, relative to it.", default=None)
+
+
+DOC_CLASSES: tuple[type, ...] = (
+    SpecDoc, DocumentDoc, AmendmentDoc, SourceDoc, BreakdownDoc, AttributeDoc, DataItemDoc,
+    IndicatorDoc, GoalDoc, TargetDoc, TargetAmendmentDoc, MilestoneDoc, ComparisonDoc,
+)
+
+for _cls in (LabelDoc, *DOC_CLASSES):
+    attrs.resolve_types(_cls)  # real types instead of strings, for the walker and the schema
+
+
+# ---------------------------------------------------------------- strict structuring
+
+
+class _WrongType(TypeError):
+    pass
+
+
+class _InvalidValue(ValueError):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}` (a yes/no value)"
+    if isinstance(value, YamlNumber):
+        return f"the number `{value.text}`"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"the text `{value}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover
+
+
+def _str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        if not value.strip():
+            raise _InvalidValue("empty text")
+        return value
+    if isinstance(value, YamlNumber):
+        return value.text
+    raise _WrongType(f"expected text, found {_describe(value)}")
+
+
+def _int(value: Any, _: Any) -> int:
+    if isinstance(value, YamlNumber) and value.is_integer_literal:
+        return int(value)
+    raise _WrongType(f"expected a whole number, found {_describe(value)}")
+
+
+def _label(value: Any, _: Any) -> LabelDoc:
+    if isinstance(value, str | YamlNumber):
+        return LabelDoc(vi=_str(value, str))
+    if isinstance(value, dict):
+        return _label_fn(value, LabelDoc)
+    raise _WrongType(f"expected a label (text, or `{{vi: ..., en: ...}}`), found {_describe(value)}")
+
+
+def _raw(value: Any, _: Any) -> RawValue:
+    if value is None or isinstance(value, list):
+        raise _WrongType(f"expected a number, a number with a unit, or true/false, found "
+                         f"{_describe(value)}")
+    return RawValue(value=value)
+
+
+def _literal(value: Any, type_: Any) -> Any:
+    allowed = typing.get_args(type_)
+    if isinstance(value, str) and value in allowed:
+        return value
+    text = value.text if isinstance(value, YamlNumber) else str(value)
+    close = difflib.get_close_matches(text, [str(a) for a in allowed], n=1)
+    raise _InvalidValue(
+        f"{_describe(value)} is not allowed here; use one of: " + ", ".join(f"`{a}`" for a in allowed),
+        f"did you mean `{close[0]}`?" if close else None,
+    )
+
+
+def _is_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is Literal
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(RawValue, _raw)
+    conv.register_structure_hook_func(_is_literal, _literal)
+
+    def checked(kind: type, factory: Callable[..., Any]) -> Callable[[Any], Any]:
+        def make(type_: Any) -> Callable[[Any, Any], Any]:
+            inner = factory(type_, conv)
+
+            def hook(value: Any, t: Any) -> Any:
+                if not isinstance(value, kind):
+                    what = "a list" if kind is list else "a mapping"
+                    raise _WrongType(f"expected {what}, found {_describe(value)}")
+                return inner(value, t)
+
+            return hook
+
+        return make
+
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is list, checked(list, list_structure_factory))
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is dict, checked(dict, mapping_structure_factory))
+    conv.register_structure_hook(LabelDoc, _label)
+
+    for cls in DOC_CLASSES:
+        renames = {a.name: override(rename=yaml_key(a)) for a in attrs.fields(cls)
+                   if yaml_key(a) != a.name}
+        fn = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
+        conv.register_structure_hook(cls, _mapping_only(fn, cls))
+    return conv
+
+
+def _mapping_only(fn: Callable[[Any, Any], Any], cls: type) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, type_: Any) -> Any:
+        if not isinstance(value, dict):
+            keys = ", ".join(f"`{yaml_key(a)}`" for a in attrs.fields(cls))
+            raise _WrongType(f"expected a mapping with keys {keys}; found {_describe(value)}")
+        return fn(value, type_)
+
+    return hook
+
+
+_converter: cattrs.Converter | None = None
+
+
+def _label_fn(value: Any, cls: type) -> LabelDoc:
+    fn = make_dict_structure_fn(LabelDoc, converter(), _cattrs_forbid_extra_keys=True)
+    result: LabelDoc = fn(value, cls)
+    return result
+
+
+def converter() -> cattrs.Converter:
+    """The one configured converter (built on first use)."""
+    global _converter
+    if _converter is None:
+        _converter = _make_converter()
+    return _converter
+
+
+def structure(value: Any, cls: type[Any], path: Path, doc: Document) -> tuple[Any, list[Problem]]:
+    """Structure ``value`` into ``cls``; return the result (``None`` on failure) and problems."""
+    try:
+        return converter().structure(value, cls), []
+    except Exception as exc:  # cattrs reports every failure in one exception tree
+        problems: list[Problem] = []
+        _collect(exc, cls, value, path, doc, problems)
+        return None, problems
+
+
+def _field_for(cls: Any, name: str) -> attrs.Attribute[Any] | None:
+    if attrs.has(cls):
+        for attribute in attrs.fields(cls):
+            if attribute.name == name:
+                return attribute
+    return None
+
+
+def _collect(exc: BaseException, cls: Any, value: Any, path: Path, doc: Document,
+             problems: list[Problem]) -> None:
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        known = [yaml_key(a) for a in attrs.fields(exc.cl)]
+        for key in sorted(exc.extra_fields):
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(
+                f"`{k}`" for k in known)
+            problems.append(Problem(code="unknown-key", message=f"unknown key `{key}`",
+                                    location=doc.locate((*path, key), key=True), hint=hint))
+        return
+    if isinstance(exc, cattrs.BaseValidationError):
+        with_notes, without_notes = exc.group_exceptions()
+        for sub, note in with_notes:
+            name = getattr(note, "name", None)
+            if name is not None:
+                attribute = _field_for(cls, name)
+                key = yaml_key(attribute) if attribute is not None else name
+                sub_type = attribute.type if attribute is not None else None
+                sub_value = value.get(key) if isinstance(value, dict) else None
+                if isinstance(sub, KeyError):
+                    problems.append(Problem(
+                        code="missing-key", message=f"missing required key `{key}`",
+                        location=doc.locate(path), hint=_field_doc(attribute)))
+                    continue
+                _collect(sub, _resolve_type(sub_type), sub_value, (*path, key), doc, problems)
+            else:
+                index = getattr(note, "index", None)
+                sub_value = None
+                item_type = _item_type(cls)
+                if isinstance(value, list) and isinstance(index, int) and index < len(value):
+                    sub_value = value[index]
+                elif isinstance(value, dict) and index in value:
+                    sub_value = value[index]
+                _collect(sub, item_type, sub_value, (*path, index if index is not None else "?"),
+                         doc, problems)
+        for sub in without_notes:
+            _collect(sub, cls, value, path, doc, problems)
+        return
+    code, hint = "wrong-type", None
+    if isinstance(exc, _InvalidValue):
+        code, hint = "invalid-value", exc.hint
+    elif not isinstance(exc, _WrongType):
+        code = "invalid-value"
+    problems.append(Problem(code=code, message=str(exc), location=doc.locate(path), hint=hint))
+
+
+def _field_doc(attribute: attrs.Attribute[Any] | None) -> str | None:
+    if attribute is None:
+        return None
+    return str(attribute.metadata.get("doc")) or None
+
+
+def _resolve_type(type_: Any) -> Any:
+    """Strip ``X | None`` to ``X``."""
+    args = [a for a in typing.get_args(type_) if a is not type(None)]
+    if typing.get_origin(type_) in (typing.Union, _UnionType) and len(args) == 1:
+        return args[0]
+    return type_
+
+
+_UnionType = type(int | None)
+
+
+def _item_type(cls: Any) -> Any:
+    origin = typing.get_origin(cls)
+    args = typing.get_args(cls)
+    if origin is list and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None

@@ -1,0 +1,231 @@
+"""The ``bdg`` command: a thin edge over the library.
+
+``main(argv)`` returns the exit code: 0 success, 1 invalid input (problems printed one per line as
+``file:line:col: error[code]: message``), 2 usage errors, 3 internal errors (a short message; the
+traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from .errors import BdgError
+
+__all__ = ["cli", "main"]
+
+ISSUES_URL = "https://github.com/bdg-indicators/bdg_indicators/issues"
+EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+
+
+def _echo_problems(problems: Sequence[Any]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
+@click.version_option(package_name="bdg-indicators", prog_name="bdg")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """bdg: indicator frameworks for child protection and gender equality (bảo vệ, chăm sóc trẻ
+    em và bình đẳng giới).
+
+    Specs are given by shipped id (see `bdg specs`) or by path to a YAML file.
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_ID...")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
+def validate(sources: tuple[str, ...], quiet: bool) -> None:
+    """Check spec files: print every problem as `file:line:col: error[code]: message`.
+
+    Exit status 0 when every spec is valid (warnings allowed), 1 otherwise.
+    """
+    from .loading import validate_spec
+
+    invalid = 0
+    for source in sources:
+        report = validate_spec(source)
+        _echo_problems(report.problems)
+        if not report.valid:
+            invalid += 1
+        elif not quiet:
+            click.echo(f"{source}: ok", err=True)
+    if invalid:
+        if not quiet:
+            click.echo(f"{invalid} of {len(sources)} spec(s) invalid", err=True)
+        raise SystemExit(EXIT_INVALID)
+
+
+def _load(source: str) -> Any:
+    from .loading import load_spec
+
+    return load_spec(source)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+def specs(fmt: str) -> None:
+    """List the shipped specs, with their goal and target counts."""
+    from .loading import shipped_specs, validate_spec
+
+    rows = []
+    for shipped in shipped_specs():
+        report = validate_spec(str(shipped.path))
+        spec = report.spec
+        targets = [t for _, t in spec.targets()] if spec else []
+        rows.append({
+            "id": shipped.id,
+            "title": spec.title.vi if spec else None,
+            "path": str(shipped.path),
+            "extends": spec.extends if spec else None,
+            "goals": len(spec.goals) if spec else 0,
+            "targets": len(targets),
+            "verified_targets": sum(t.source_in_force.is_verified for t in targets),
+            "valid": report.valid,
+        })
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Shipped specs")
+    for name in ("id", "title", "goals", "targets", "verified"):
+        table.add_column(name, justify="right" if name in ("goals", "targets", "verified") else "left")
+    for row in rows:
+        table.add_row(row["id"], row["title"] or "(invalid)", str(row["goals"]),
+                      str(row["targets"]), str(row["verified_targets"]))
+    Console(width=120).print(table)
+
+
+@cli.command()
+@click.argument("source", metavar="SPEC")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of labels and wording.")
+def show(source: str, lang: str) -> None:
+    """Print the goal > target > milestone tree of a spec as a person reads it."""
+    from .describe import describe_milestone, describe_status
+
+    spec = _load(source)
+    click.echo(f"{spec.title.text(lang)}  [{spec.id}]")
+    if spec.document is not None:
+        doc = spec.document
+        click.echo(f"{doc.number}, {doc.date.strftime('%d/%m/%Y')}, {doc.issuer.text(lang)}")
+    if spec.extends:
+        click.echo(("Mở rộng từ: " if lang == "vi" else "Extends: ") + spec.extends)
+    for amendment in spec.amendments:
+        word = "Sửa đổi bởi" if lang == "vi" else "Amended by"
+        click.echo(f"{word} {amendment.document.number} ({amendment.document.date:%d/%m/%Y})")
+    goal_word, target_word = ("Mục tiêu", "Chỉ tiêu") if lang == "vi" else ("Goal", "Target")
+    for goal in spec.goals:
+        click.echo("")
+        click.echo(f"{goal_word} {goal.id}: {goal.label.text(lang)}")
+        for target in goal.targets:
+            indicator = spec.indicator(target.indicator)
+            source_ = target.source_in_force
+            click.echo(f"  {target_word} {target.id}: {target.label.text(lang)}"
+                       f"  [{describe_status(source_, lang)}]")
+            restriction = "".join(f"[{k}={v}]" for k, v in target.breakdown)
+            click.echo(f"    {indicator.label.text(lang)}{restriction} ({indicator.unit})")
+            for milestone in target.milestones_in_force:
+                click.echo(f"    • {describe_milestone(milestone, indicator, lang)}")
+            if target.amendments:
+                original = "; ".join(describe_milestone(m, indicator, lang)
+                                     for m in target.milestones)
+                word = "trước sửa đổi" if lang == "vi" else "before amendment"
+                click.echo(f"      ({word}: {original})")
+            click.echo(f"    ⤷ {source_.clause}" + (f" — “{source_.wording}”" if source_.wording
+                                                    else ""))
+    if spec.removed:
+        click.echo("")
+        click.echo("Chỉ tiêu bỏ:" if lang == "vi" else "Removed targets:")
+        for removed in spec.removed:
+            click.echo(f"  {removed.id}: {removed.reason}")
+
+
+@cli.command()
+@click.argument("child", metavar="CHILD")
+@click.argument("parent", metavar="[PARENT]", required=False)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def diff(child: str, parent: str | None, lang: str) -> None:
+    """Show what CHILD changes relative to PARENT (by default, the spec CHILD extends)."""
+    from .specdiff import diff_specs
+
+    child_spec = _load(child)
+    parent_id = parent or child_spec.extends
+    if parent_id is None:
+        raise click.UsageError(f"{child} extends no spec; name the spec to compare with")
+    from .loading import _resolve
+
+    if parent is None and child_spec.extends is not None:
+        # resolve relative to the child file, as the loader does
+        from pathlib import Path
+
+        folder = Path(child).parent if Path(child).is_file() else None
+        parent_spec = _load(str(_resolve(parent_id, folder)))
+    else:
+        parent_spec = _load(parent_id)
+    changes = diff_specs(child_spec, parent_spec, lang)
+    if not changes:
+        click.echo("no differences")
+    for change in changes:
+        mark = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
+        line = f"{mark} {change.what} {change.id}"
+        if change.detail:
+            line += f": {change.detail}"
+        click.echo(line)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec format (for editors' YAML language server)."""
+    from .schema import spec_json_schema
+
+    click.echo(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``bdg`` with ``argv`` (default: the process arguments) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="bdg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_INVALID
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except BdgError as exc:
+        _echo_problems(exc.problems)
+        return EXIT_INVALID
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"bdg: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"This is a bug in bdg_indicators. Please report it at {ISSUES_URL} with the "
+                   "command and the files you used" + ("." if debug else
+                                                       "; run again with --debug for details."),
+                   err=True)
+        return EXIT_INTERNAL
+    return 0

@@ -1,0 +1,142 @@
+"""Human-readable text for specs: milestones, thresholds and numbers, in Vietnamese or English.
+
+Vietnamese text writes numbers the Vietnamese way (``97,9``; ``17.101``), English text the
+English way (``97.9``; ``17,101``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .spec import (
+    Change,
+    ChangeKind,
+    Comparison,
+    ComparisonOp,
+    Direction,
+    Indicator,
+    Milestone,
+    Source,
+    Threshold,
+    VerificationStatus,
+    WhenKind,
+)
+
+__all__ = ["describe_milestone", "describe_status", "format_number", "format_unit"]
+
+_OPS = {
+    "vi": {ComparisonOp.AT_LEAST: "từ {v} trở lên", ComparisonOp.MORE_THAN: "trên {v}",
+           ComparisonOp.AT_MOST: "không vượt quá {v}", ComparisonOp.LESS_THAN: "dưới {v}",
+           ComparisonOp.ABOUT: "khoảng {v} (± {t})", ComparisonOp.BETWEEN: "từ {v} đến {u}",
+           ComparisonOp.EQUALS: "bằng {v}"},
+    "en": {ComparisonOp.AT_LEAST: "at least {v}", ComparisonOp.MORE_THAN: "more than {v}",
+           ComparisonOp.AT_MOST: "at most {v}", ComparisonOp.LESS_THAN: "less than {v}",
+           ComparisonOp.ABOUT: "about {v} (± {t})", ComparisonOp.BETWEEN: "between {v} and {u}",
+           ComparisonOp.EQUALS: "equal to {v}"},
+}
+_WHEN = {
+    "vi": {WhenKind.BY: "đến {p}", WhenKind.EVERY: "hằng năm {p}", WhenKind.FROM: "từ {p} trở đi"},
+    "en": {WhenKind.BY: "by {p}", WhenKind.EVERY: "every year of {p}", WhenKind.FROM: "from {p} on"},
+}
+_UNITS = {
+    "vi": {"percent": "%", "percentage_point": " điểm phần trăm", "per_100": "/100",
+           "per_1000": "‰", "per_100000": "/100.000", "ty_dong": " tỷ đồng",
+           "trieu_dong": " triệu đồng", "nghin_dong": " nghìn đồng", "dong": " đồng",
+           "person": " người", "child": " trẻ em", "point": " điểm", "hour": " giờ",
+           "times": " lần", "boolean": "", "dimensionless": ""},
+    "en": {"percent": "%", "percentage_point": " percentage points", "per_100": " per 100",
+           "per_1000": " per 1,000", "per_100000": " per 100,000", "ty_dong": " billion VND",
+           "trieu_dong": " million VND", "nghin_dong": " thousand VND", "dong": " VND",
+           "boolean": "", "dimensionless": ""},
+}
+_STATUS = {
+    "vi": {VerificationStatus.VERIFIED: "đã kiểm chứng", VerificationStatus.PARAPHRASE:
+           "diễn giải, chưa đối chiếu nguyên văn", VerificationStatus.UNVERIFIED: "CHƯA KIỂM CHỨNG"},
+    "en": {VerificationStatus.VERIFIED: "verified", VerificationStatus.PARAPHRASE:
+           "paraphrase, wording not checked", VerificationStatus.UNVERIFIED: "UNVERIFIED"},
+}
+
+
+def format_number(value: Fraction | float | int, decimals: int | None = None,
+                  lang: str = "vi") -> str:
+    """A number for people: rounded half away from zero to ``decimals`` (trailing zeros of an
+    exact value dropped when ``decimals`` is ``None``), with the language's separators."""
+    exact = Fraction(value)
+    if decimals is None:
+        decimals = 0
+        while exact * 10**decimals != int(exact * 10**decimals) and decimals < 6:
+            decimals += 1
+    scaled = abs(exact) * 10**decimals
+    rounded = int(scaled + Fraction(1, 2))
+    sign = "-" if exact < 0 and rounded else ""
+    whole, frac = divmod(rounded, 10**decimals)
+    group, point = (".", ",") if lang == "vi" else (",", ".")
+    text = f"{whole:,}".replace(",", group)
+    if decimals:
+        text += point + f"{frac:0{decimals}d}"
+    return sign + text
+
+
+def format_unit(unit: str, lang: str = "vi") -> str:
+    """The unit as a suffix for a number (``%``, `` tỷ đồng``, `` per 1,000``)."""
+    table = _UNITS["vi" if lang == "vi" else "en"]
+    if unit in table:
+        return table[unit]
+    return " " + unit.replace("_", " ")
+
+
+def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
+    if isinstance(threshold.value, bool):
+        words = {"vi": ("có", "không"), "en": ("yes", "no")}["vi" if lang == "vi" else "en"]
+        return words[0] if threshold.value else words[1]
+    if threshold.value is not None:
+        return format_number(threshold.value, None, lang) + format_unit(unit, lang)
+    parts = [f"{key}: {format_number(value, None, lang)}" for key, value in threshold.by_value]
+    if threshold.default is not None:
+        other = "còn lại" if lang == "vi" else "other"
+        parts.append(f"{other}: {format_number(threshold.default, None, lang)}")
+    return f"[{threshold.attribute}] " + "; ".join(parts) + format_unit(unit, lang)
+
+
+def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
+    template = _OPS["vi" if lang == "vi" else "en"][comparison.op]
+    return template.format(
+        v=_threshold(comparison.threshold, unit, lang),
+        u=_threshold(comparison.upper, unit, lang) if comparison.upper else "",
+        t=format_number(comparison.tolerance, None, lang) + format_unit(unit, lang)
+        if comparison.tolerance is not None else "")
+
+
+def _change(change: Change, indicator: Indicator, lang: str) -> str:
+    if change.kind is ChangeKind.RELATIVE:
+        amount = format_number(change.amount * 100, None, lang) + "%"
+    else:
+        unit = "percentage_point" if indicator.unit == "percent" else indicator.unit
+        amount = format_number(change.amount, None, lang) + format_unit(unit, lang)
+    if lang == "vi":
+        verb = "tăng" if change.direction is Direction.INCREASE else "giảm"
+        kind = "tương đối" if change.kind is ChangeKind.RELATIVE else "tuyệt đối"
+        return f"{verb} ít nhất {amount} so với {change.base} ({kind})"
+    verb = "increase" if change.direction is Direction.INCREASE else "reduce"
+    return f"{verb} by at least {amount} from {change.base} ({change.kind.value})"
+
+
+def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "vi") -> str:
+    """One line for a milestone, e.g. ``đến 2020: từ 95% trở lên``."""
+    code = "vi" if lang == "vi" else "en"
+    when = _WHEN[code][milestone.when.kind].format(p=milestone.when.period)
+    if milestone.when.until is not None:
+        when += (" đến " if code == "vi" else " until ") + str(milestone.when.until)
+    if isinstance(milestone.condition, Change):
+        condition = _change(milestone.condition, indicator, code)
+    else:
+        condition = _comparison(milestone.condition, indicator.unit, code)
+    if milestone.each_criterion is not None:
+        each = _comparison(milestone.each_criterion, "point", code)
+        condition += ("; mỗi tiêu chí " if code == "vi" else "; each criterion ") + each
+    return f"{when}: {condition}"
+
+
+def describe_status(source: Source, lang: str = "vi") -> str:
+    """The verification status of a source, for people."""
+    return _STATUS["vi" if lang == "vi" else "en"][source.status]

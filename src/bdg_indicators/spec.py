@@ -1,0 +1,488 @@
+"""The spec models: frameworks, goals, targets, milestones, indicators and data items.
+
+These are frozen, validated values built by the loader (``load_spec``) from YAML files. They know
+nothing of files, YAML or dataframes: formulas are already parsed, units already checked, and
+every threshold is an exact [`Fraction`][fractions.Fraction] in its indicator's unit.
+
+```text
+Spec ─┬─ data_items:  DataItem (what org units report)
+      ├─ indicators:  Indicator (formula, unit, decimals, direction)
+      └─ goals: Goal ── targets: Target ── milestones: Milestone ─┬─ when: When
+                                        │                         └─ condition: Comparison | Change
+                                        └─ source: Source (clause, wording, verification status)
+```
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Iterator
+from fractions import Fraction
+
+import attrs
+
+from .formulas import Formula
+from .periods import Period
+
+__all__ = [
+    "Aggregation",
+    "Amendment",
+    "Attribute",
+    "Better",
+    "Breakdown",
+    "Change",
+    "ChangeKind",
+    "Code",
+    "Comparison",
+    "ComparisonOp",
+    "DataItem",
+    "Direction",
+    "Goal",
+    "Indicator",
+    "IssuingDocument",
+    "Label",
+    "Milestone",
+    "RemovedTarget",
+    "Source",
+    "Spec",
+    "Target",
+    "TargetAmendment",
+    "Threshold",
+    "ValueKind",
+    "VerificationStatus",
+    "When",
+    "WhenKind",
+]
+
+
+class VerificationStatus(enum.Enum):
+    """How far a target's values have been checked against the official text."""
+
+    VERIFIED = "verified"
+    """Checked against the official wording."""
+    PARAPHRASE = "paraphrase"
+    """Values confirmed by secondary sources; the wording is a paraphrase."""
+    UNVERIFIED = "unverified"
+    """Not checked: shown as unverified in every report."""
+
+
+class Better(enum.Enum):
+    """Which direction of an indicator is an improvement."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    NEITHER = "neither"
+
+
+class Aggregation(enum.Enum):
+    """How a data item combines over org units and periods."""
+
+    SUM = "sum"
+    """Counts and amounts: sum over org units and over periods."""
+    STOCK = "stock"
+    """Stocks such as population: sum over org units, but not over periods."""
+    NONE = "none"
+    """Values that do not add up (yes/no facts, scores): never summed."""
+
+
+class ValueKind(enum.Enum):
+    """What kind of values a data item holds."""
+
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+
+
+class ComparisonOp(enum.Enum):
+    """The comparisons a milestone can make; the legal wording each stands for is in the docs."""
+
+    AT_LEAST = "at_least"
+    """≥ ("từ ... trở lên", "ít nhất", "đạt")."""
+    MORE_THAN = "more_than"
+    """> ("trên")."""
+    AT_MOST = "at_most"
+    """≤ ("không vượt quá", "tối đa")."""
+    LESS_THAN = "less_than"
+    """< ("dưới")."""
+    ABOUT = "about"
+    """within a stated tolerance ("khoảng")."""
+    BETWEEN = "between"
+    """between two values, both included ("từ ... đến ...")."""
+    EQUALS = "equals"
+    """equal to (yes/no targets)."""
+
+
+class ChangeKind(enum.Enum):
+    """Whether a change target is measured relative to the base value or in the indicator's unit."""
+
+    RELATIVE = "relative"
+    """A percentage of the base value: "giảm 15% so với năm 2018" as base × 0.85."""
+    ABSOLUTE = "absolute"
+    """In the indicator's unit (percentage points for a percent indicator)."""
+
+
+class Direction(enum.Enum):
+    """The direction of a change target."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class WhenKind(enum.Enum):
+    """When a milestone applies."""
+
+    BY = "by"
+    """At one period ("đến năm 2020"); before it, progress toward it is assessed."""
+    EVERY = "every"
+    """At every period of a range ("hằng năm", "mỗi năm")."""
+    FROM = "from"
+    """From a period onward ("từ năm 2025 trở đi"), optionally until a period ("duy trì đến năm 2030")."""
+
+
+@attrs.frozen(kw_only=True)
+class Label:
+    """A bilingual label: Vietnamese always, English optionally."""
+
+    vi: str
+    """The Vietnamese text."""
+    en: str | None = None
+    """The English text, if given."""
+
+    def text(self, lang: str = "vi") -> str:
+        """The label in ``lang`` (``vi`` or ``en``), falling back to Vietnamese."""
+        if lang == "en" and self.en:
+            return self.en
+        return self.vi
+
+    def __str__(self) -> str:
+        return self.vi
+
+
+@attrs.frozen(kw_only=True)
+class IssuingDocument:
+    """A legal or planning document: a decision, resolution, plan or report."""
+
+    number: str
+    """Its number, e.g. ``2351/QĐ-TTg``."""
+    date: datetime.date
+    """The date it was signed."""
+    issuer: Label
+    """Who issued it, e.g. Thủ tướng Chính phủ."""
+    title: Label | None = None
+    """Its title, if given."""
+    url: str | None = None
+    """Where it can be read."""
+
+
+@attrs.frozen(kw_only=True)
+class Amendment:
+    """A later document that changes some targets of a framework."""
+
+    id: str
+    """The id targets use to refer to it."""
+    document: IssuingDocument
+    """The amending document."""
+    note: str | None = None
+    """What it changes, in a sentence."""
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where a target comes from, and how far its wording has been verified."""
+
+    clause: str
+    """The clause, e.g. "Mục tiêu 3, chỉ tiêu 1"."""
+    status: VerificationStatus
+    """Verification status against the official text."""
+    wording: str | None = None
+    """The Vietnamese wording of the target, as found."""
+    note: str | None = None
+    """Anything an auditor should know (where it was checked, what is uncertain)."""
+    amendment: str | None = None
+    """The amendment this source belongs to (``None``: the framework's own document)."""
+    url: str | None = None
+    """A page where the wording can be read."""
+
+    @property
+    def is_verified(self) -> bool:
+        """Whether the wording was checked against the official text."""
+        return self.status is VerificationStatus.VERIFIED
+
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """An allowed value of a breakdown or an org-unit attribute."""
+
+    id: str
+    """The value as written in data and formulas (e.g. ``female``)."""
+    label: Label
+    """Its label."""
+
+
+@attrs.frozen(kw_only=True)
+class Breakdown:
+    """A dimension data items are broken down by (sex, age group, ethnicity, area, ...)."""
+
+    id: str
+    label: Label
+    values: tuple[Code, ...]
+    """The allowed values."""
+
+    def value_ids(self) -> tuple[str, ...]:
+        """The ids of the allowed values."""
+        return tuple(v.id for v in self.values)
+
+
+@attrs.frozen(kw_only=True)
+class Attribute:
+    """An org-unit attribute that milestones may depend on (e.g. the type of commune)."""
+
+    id: str
+    label: Label
+    values: tuple[Code, ...]
+
+    def value_ids(self) -> tuple[str, ...]:
+        """The ids of the allowed values."""
+        return tuple(v.id for v in self.values)
+
+
+@attrs.frozen(kw_only=True)
+class DataItem:
+    """Something an org unit reports, e.g. the number of literate people aged 15-40."""
+
+    id: str
+    label: Label
+    unit: str
+    """Its unit of measure (registry name)."""
+    breakdowns: tuple[str, ...] = ()
+    """The breakdowns it may be reported by."""
+    aggregation: Aggregation = Aggregation.SUM
+    """How it combines over org units and periods."""
+    kind: ValueKind = ValueKind.NUMBER
+    """Numbers, or yes/no facts."""
+    part_of: str | None = None
+    """A data item this one can never exceed (literate people are part of the population)."""
+    description: Label | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """A computed measure: a formula over data items and other indicators, in a unit."""
+
+    id: str
+    label: Label
+    formula: Formula
+    """The parsed formula."""
+    unit: str
+    """The unit values are expressed in (registry name), e.g. ``percent``."""
+    formula_unit: str
+    """The unit the formula yields from its inputs' units, derived once at load time."""
+    factor: Fraction
+    """Exact factor from ``formula_unit`` to ``unit`` (100 for a ratio shown in percent)."""
+    decimals: int = 1
+    """Decimals shown; values are kept exact, rounding is for display only."""
+    better: Better = Better.HIGHER
+    """Which direction is an improvement."""
+    criteria: tuple[str, ...] = ()
+    """For score rules: the data items each scoring one criterion (the formula is their sum)."""
+    description: Label | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Threshold:
+    """A threshold in the indicator's unit, fixed or depending on an org-unit attribute."""
+
+    value: Fraction | bool | None = None
+    """The fixed value (``None`` when it depends on an attribute)."""
+    attribute: str | None = None
+    """The org-unit attribute the value depends on."""
+    by_value: tuple[tuple[str, Fraction], ...] = ()
+    """Threshold for each attribute value."""
+    default: Fraction | None = None
+    """Threshold for org units whose attribute value is not listed."""
+    text: str = ""
+    """The threshold as written in the spec."""
+
+    def for_attribute(self, attribute_value: str | None) -> Fraction | bool | None:
+        """The threshold that applies to an org unit with this attribute value."""
+        if self.attribute is None:
+            return self.value
+        for key, value in self.by_value:
+            if key == attribute_value:
+                return value
+        return self.default
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """A comparison of a value with a threshold."""
+
+    op: ComparisonOp
+    threshold: Threshold
+    upper: Threshold | None = None
+    """Upper bound, for ``between``."""
+    tolerance: Fraction | None = None
+    """Allowed distance, for ``about``, in the indicator's unit."""
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A change relative to a base period ("giảm 0,15% so với năm 2018")."""
+
+    direction: Direction
+    amount: Fraction
+    """At least this much change: a percentage of the base value (relative) or in the indicator's
+    unit (absolute; percentage points for a percent indicator)."""
+    kind: ChangeKind
+    base: Period
+    """The base period."""
+
+
+@attrs.frozen(kw_only=True)
+class When:
+    """When a milestone applies."""
+
+    kind: WhenKind
+    period: Period
+    until: Period | None = None
+    """For ``from``: the last period it applies to, if any."""
+
+    def applies_to(self, period: Period) -> bool:
+        """Whether the milestone is to be judged at ``period`` (for ``by``: exactly that period)."""
+        if self.kind is WhenKind.BY:
+            return period == self.period
+        if self.kind is WhenKind.EVERY:
+            return self.period.contains(period)
+        if period < self.period and not self.period.contains(period):
+            return False
+        return self.until is None or period.last <= self.until.last
+
+    def __str__(self) -> str:
+        if self.kind is WhenKind.FROM and self.until is not None:
+            return f"from {self.period} until {self.until}"
+        return f"{self.kind.value} {self.period}"
+
+
+@attrs.frozen(kw_only=True)
+class Milestone:
+    """A dated condition on a target's indicator."""
+
+    when: When
+    condition: Comparison | Change
+    each_criterion: Comparison | None = None
+    """For score rules: a condition every criterion must meet (e.g. more than 0 points)."""
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TargetAmendment:
+    """Milestones of a target as changed by an amendment, with their source."""
+
+    amendment: str
+    """The amendment's id."""
+    milestones: tuple[Milestone, ...]
+    source: Source
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """A target ("chỉ tiêu"), judged on one indicator through dated milestones."""
+
+    id: str
+    label: Label
+    indicator: str
+    """The indicator's id."""
+    milestones: tuple[Milestone, ...]
+    """The milestones of the original document."""
+    source: Source
+    breakdown: tuple[tuple[str, str], ...] = ()
+    """Restriction of the indicator to breakdown values, e.g. ``(("area", "rural"),)``."""
+    amendments: tuple[TargetAmendment, ...] = ()
+    """Later changes, oldest first."""
+
+    @property
+    def milestones_in_force(self) -> tuple[Milestone, ...]:
+        """The milestones of the latest amendment, or the original ones."""
+        return self.amendments[-1].milestones if self.amendments else self.milestones
+
+    @property
+    def source_in_force(self) -> Source:
+        """The source of the milestones in force."""
+        return self.amendments[-1].source if self.amendments else self.source
+
+
+@attrs.frozen(kw_only=True)
+class Goal:
+    """A goal ("mục tiêu") grouping targets."""
+
+    id: str
+    label: Label
+    targets: tuple[Target, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class RemovedTarget:
+    """A target of the extended spec that this spec removes, with the reason."""
+
+    id: str
+    goal: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Spec:
+    """A framework: its document, data items, indicators, goals and targets."""
+
+    id: str
+    """Identifier, e.g. ``vn.gender-equality.2011-2020``."""
+    title: Label
+    document: IssuingDocument | None = None
+    """The issuing document."""
+    span: Period | None = None
+    """The years it covers."""
+    extends: str | None = None
+    """The id of the spec this one extends."""
+    amendments: tuple[Amendment, ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    data_items: tuple[DataItem, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    removed: tuple[RemovedTarget, ...] = ()
+    """Targets of the extended spec removed here."""
+    example_data: tuple[str, ...] = ()
+    """Example data files shipped with the spec (paths relative to the spec file)."""
+
+    def targets(self) -> Iterator[tuple[Goal, Target]]:
+        """Every (goal, target) pair, in order."""
+        for goal in self.goals:
+            for target in goal.targets:
+                yield goal, target
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id (``KeyError`` if none)."""
+        for _, target in self.targets():
+            if target.id == target_id:
+                return target
+        raise KeyError(target_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id (``KeyError`` if none)."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def data_item(self, item_id: str) -> DataItem:
+        """The data item with this id (``KeyError`` if none)."""
+        for item in self.data_items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def breakdown(self, breakdown_id: str) -> Breakdown:
+        """The breakdown with this id (``KeyError`` if none)."""
+        for breakdown in self.breakdowns:
+            if breakdown.id == breakdown_id:
+                return breakdown
+        raise KeyError(breakdown_id)
