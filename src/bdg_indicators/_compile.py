@@ -82,25 +82,36 @@ def _label(vi: str, en: str) -> LabelDoc:
 
 
 BUILTIN_BREAKDOWNS: Mapping[str, BreakdownDoc] = {
-    "sex": BreakdownDoc(label=_label("Giới tính", "Sex"), values={
-        "male": _label("Nam", "Male"), "female": _label("Nữ", "Female")}),
-    "area": BreakdownDoc(label=_label("Khu vực", "Area"), values={
-        "urban": _label("Thành thị", "Urban"), "rural": _label("Nông thôn", "Rural")}),
-    "ethnicity": BreakdownDoc(label=_label("Dân tộc", "Ethnicity"), values={
-        "kinh": _label("Dân tộc Kinh", "Kinh"),
-        "ethnic_minority": _label("Dân tộc thiểu số", "Ethnic minorities")}),
-    "age_group": BreakdownDoc(label=_label("Nhóm tuổi", "Age group"), values={
-        "under_1": _label("Dưới 1 tuổi", "Under 1"),
-        "under_5": _label("Dưới 5 tuổi", "Under 5"),
-        "under_6": _label("Dưới 6 tuổi", "Under 6"),
-        "under_16": _label("Dưới 16 tuổi", "Under 16"),
-        "under_18": _label("Dưới 18 tuổi", "Under 18"),
-        "6_14": _label("Từ 6 đến 14 tuổi", "6-14"),
-        "15_40": _label("Từ 15 đến 40 tuổi", "15-40"),
-        "15_60": _label("Từ 15 đến 60 tuổi", "15-60"),
-        "15_plus": _label("Từ 15 tuổi trở lên", "15 and over"),
-        "60_plus": _label("Từ 60 tuổi trở lên", "60 and over"),
-    }),
+    "sex": BreakdownDoc(
+        label=_label("Giới tính", "Sex"),
+        values={"male": _label("Nam", "Male"), "female": _label("Nữ", "Female")},
+    ),
+    "area": BreakdownDoc(
+        label=_label("Khu vực", "Area"),
+        values={"urban": _label("Thành thị", "Urban"), "rural": _label("Nông thôn", "Rural")},
+    ),
+    "ethnicity": BreakdownDoc(
+        label=_label("Dân tộc", "Ethnicity"),
+        values={
+            "kinh": _label("Dân tộc Kinh", "Kinh"),
+            "ethnic_minority": _label("Dân tộc thiểu số", "Ethnic minorities"),
+        },
+    ),
+    "age_group": BreakdownDoc(
+        label=_label("Nhóm tuổi", "Age group"),
+        values={
+            "under_1": _label("Dưới 1 tuổi", "Under 1"),
+            "under_5": _label("Dưới 5 tuổi", "Under 5"),
+            "under_6": _label("Dưới 6 tuổi", "Under 6"),
+            "under_16": _label("Dưới 16 tuổi", "Under 16"),
+            "under_18": _label("Dưới 18 tuổi", "Under 18"),
+            "6_14": _label("Từ 6 đến 14 tuổi", "6-14"),
+            "15_40": _label("Từ 15 đến 40 tuổi", "15-40"),
+            "15_60": _label("Từ 15 đến 60 tuổi", "15-60"),
+            "15_plus": _label("Từ 15 tuổi trở lên", "15 and over"),
+            "60_plus": _label("Từ 60 tuổi trở lên", "60 and over"),
+        },
+    ),
 }
 """Breakdowns every spec has; a spec may redefine them."""
 
@@ -139,13 +150,15 @@ class Merged:
 
 
 def _override(parent: Any, child: Any) -> Any:
-    changes = {a.name: getattr(child, a.name) for a in attrs.fields(type(child))
-               if getattr(child, a.name) is not None}
+    changes = {
+        a.name: getattr(child, a.name)
+        for a in attrs.fields(type(child))
+        if getattr(child, a.name) is not None
+    }
     return attrs.evolve(parent, **changes)
 
 
-def merge(spec: SpecDoc, doc: Document, parent: Merged | None,
-          problems: list[Problem]) -> Merged:
+def merge(spec: SpecDoc, doc: Document, parent: Merged | None, problems: list[Problem]) -> Merged:
     """Fold ``spec`` (read from ``doc``) over its ``parent``."""
     top = Located(spec, doc, ())
     merged = Merged(top=top)
@@ -153,13 +166,21 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None,
         merged.span = parent.span
         for name in ("amendments", "breakdowns", "attributes", "data_items", "indicators"):
             setattr(merged, name, dict(getattr(parent, name)))
-        merged.goals = {gid: _GoalEntry(g.entry, dict(g.targets)) for gid, g in parent.goals.items()}
+        merged.goals = {
+            gid: _GoalEntry(g.entry, dict(g.targets)) for gid, g in parent.goals.items()
+        }
         merged.removed = list(parent.removed)
     if spec.span is not None:
         merged.span = Located(spec.span, doc, ("span",))
     for index, amendment in enumerate(spec.amendments or ()):
-        _add_unique(merged.amendments, amendment.id, Located(amendment, doc, ("amendments", index)),
-                    "amendment", problems, ("amendments", index, "id"))
+        _add_unique(
+            merged.amendments,
+            amendment.id,
+            Located(amendment, doc, ("amendments", index)),
+            "amendment",
+            problems,
+            ("amendments", index, "id"),
+        )
     for section in ("breakdowns", "attributes", "data_items", "indicators"):
         table: dict[str, Located] = getattr(merged, section)
         for key, value in (getattr(spec, section) or {}).items():
@@ -176,43 +197,61 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None,
         if entry is None:
             entry = merged.goals[goal.id] = _GoalEntry(Located(goal, doc, gpath))
         elif any(g.id == goal.id for g in (spec.goals or ())[:gi]):
-            problems.append(Problem(code="duplicate-id", message=f"goal `{goal.id}` is defined twice",
-                                    location=doc.locate((*gpath, "id"))))
+            problems.append(
+                Problem(
+                    code="duplicate-id",
+                    message=f"goal `{goal.id}` is defined twice",
+                    location=doc.locate((*gpath, "id")),
+                )
+            )
             continue
         else:
-            entry.entry = Located(_override(entry.entry.value, attrs.evolve(goal, targets=None)),
-                                  doc, gpath)
+            entry.entry = Located(
+                _override(entry.entry.value, attrs.evolve(goal, targets=None)), doc, gpath
+            )
         for ti, target in enumerate(goal.targets or ()):
             tpath: Path = (*gpath, "targets", ti)
             where = doc.locate((*tpath, "id"))
             if target.id in seen_targets:
-                problems.append(Problem(
-                    code="duplicate-id",
-                    message=f"target `{target.id}` is defined twice (first at {seen_targets[target.id]})",
-                    location=where))
+                problems.append(
+                    Problem(
+                        code="duplicate-id",
+                        message=f"target `{target.id}` is defined twice "
+                        f"(first at {seen_targets[target.id]})",
+                        location=where,
+                    )
+                )
                 continue
             seen_targets[target.id] = where
             owner = next((g for g in merged.goals.values() if target.id in g.targets), None)
             if target.remove is not None:
                 if owner is None:
-                    problems.append(Problem(
-                        code="unknown-reference",
-                        message=f"`remove`: the extended spec has no target `{target.id}`",
-                        location=where))
+                    problems.append(
+                        Problem(
+                            code="unknown-reference",
+                            message=f"`remove`: the extended spec has no target `{target.id}`",
+                            location=where,
+                        )
+                    )
                     continue
                 del owner.targets[target.id]
-                merged.removed.append(RemovedTarget(id=target.id, goal=goal.id,
-                                                    reason=target.remove))
+                merged.removed.append(
+                    RemovedTarget(id=target.id, goal=goal.id, reason=target.remove)
+                )
                 continue
             if owner is not None and parent is not None and target.id in owner.targets:
                 old = owner.targets[target.id].value
                 changes_milestones = target.milestones is not None or target.amendments is not None
                 if changes_milestones and target.source is None:
-                    problems.append(Problem(
-                        code="override-needs-source",
-                        message=f"target `{target.id}` changes the milestones of the extended spec "
-                        "but cites no source", location=where,
-                        hint="add `source:` citing the clause of this spec's document"))
+                    problems.append(
+                        Problem(
+                            code="override-needs-source",
+                            message=f"target `{target.id}` changes the milestones of the "
+                            "extended spec but cites no source",
+                            location=where,
+                            hint="add `source:` citing the clause of this spec's document",
+                        )
+                    )
                 merged_target = _override(old, target)
                 if target.milestones is not None and target.amendments is None:
                     # the child's own milestones are in force, not the parent's amendments
@@ -225,11 +264,22 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None,
     return merged
 
 
-def _add_unique(table: dict[str, Located], key: str, value: Located, what: str,
-                problems: list[Problem], id_path: Path) -> None:
+def _add_unique(
+    table: dict[str, Located],
+    key: str,
+    value: Located,
+    what: str,
+    problems: list[Problem],
+    id_path: Path,
+) -> None:
     if key in table and table[key].doc is value.doc:
-        problems.append(Problem(code="duplicate-id", message=f"{what} `{key}` is defined twice",
-                                location=value.doc.locate(id_path)))
+        problems.append(
+            Problem(
+                code="duplicate-id",
+                message=f"{what} `{key}` is defined twice",
+                location=value.doc.locate(id_path),
+            )
+        )
         return
     table[key] = value
 
@@ -243,10 +293,17 @@ class _Compiler:
         self.problems = problems
         self.failed: set[str] = set()  # names whose definitions failed, to avoid cascades
 
-    def error(self, code: str, message: str, location: Location, hint: str | None = None,
-              severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Problem(code=code, message=message, location=location, hint=hint,
-                                     severity=severity))
+    def error(
+        self,
+        code: str,
+        message: str,
+        location: Location,
+        hint: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        self.problems.append(
+            Problem(code=code, message=message, location=location, hint=hint, severity=severity)
+        )
 
     def run(self) -> Spec | None:
         top: SpecDoc = self.m.top.value
@@ -255,8 +312,9 @@ class _Compiler:
         amendments = tuple(self.amendment(e) for e in self.m.amendments.values())
         self.breakdowns = self.codes(self.m.breakdowns, Breakdown, builtin=BUILTIN_BREAKDOWNS)
         self.attributes = self.codes(self.m.attributes, Attribute)
-        self.items = {k: d for k, e in self.m.data_items.items()
-                      if (d := self.data_item(k, e)) is not None}
+        self.items = {
+            k: d for k, e in self.m.data_items.items() if (d := self.data_item(k, e)) is not None
+        }
         self.indicator_docs = self.m.indicators
         self.compiled: dict[str, Indicator | None] = {}
         for key in self.m.indicators:
@@ -268,12 +326,18 @@ class _Compiler:
         if top.bdg_spec != 1:  # pragma: no cover - checked before compiling
             return None
         return Spec(
-            id=top.id, title=_to_label(top.title), document=document, span=span,
-            extends=top.extends, amendments=amendments,
-            breakdowns=tuple(self.breakdowns.values()), attributes=tuple(self.attributes.values()),
+            id=top.id,
+            title=_to_label(top.title),
+            document=document,
+            span=span,
+            extends=top.extends,
+            amendments=amendments,
+            breakdowns=tuple(self.breakdowns.values()),
+            attributes=tuple(self.attributes.values()),
             data_items=tuple(self.items.values()),
             indicators=tuple(i for i in self.compiled.values() if i is not None),
-            goals=goals, removed=tuple(self.m.removed),
+            goals=goals,
+            removed=tuple(self.m.removed),
             example_data=tuple(top.example_data or ()),
         )
 
@@ -291,48 +355,75 @@ class _Compiler:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            self.error("invalid-value", f"`{text}` is not a date", where,
-                       "write dates as YYYY-MM-DD, e.g. 2010-12-24")
+            self.error(
+                "invalid-value",
+                f"`{text}` is not a date",
+                where,
+                "write dates as YYYY-MM-DD, e.g. 2010-12-24",
+            )
             return datetime.date(1900, 1, 1)
 
     def document(self, doc: DocumentDoc, entry: Located, path: Path) -> IssuingDocument:
         return IssuingDocument(
-            number=doc.number, date=self.date(doc.date, entry.at(*path, "date")),
-            issuer=_to_label(doc.issuer), title=_to_label(doc.title) if doc.title else None,
-            url=doc.url)
+            number=doc.number,
+            date=self.date(doc.date, entry.at(*path, "date")),
+            issuer=_to_label(doc.issuer),
+            title=_to_label(doc.title) if doc.title else None,
+            url=doc.url,
+        )
 
     def amendment(self, entry: Located) -> Amendment:
         value: AmendmentDoc = entry.value
-        return Amendment(id=value.id, document=self.document(value.document, entry, ("document",)),
-                         note=value.note)
+        return Amendment(
+            id=value.id,
+            document=self.document(value.document, entry, ("document",)),
+            note=value.note,
+        )
 
     def check_id(self, key: str, where: Location, what: str) -> bool:
         if ID_RE.fullmatch(key):
             return True
         suggestion = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
-        self.error("invalid-id", f"`{key}` is not a valid {what} id", where,
-                   f"use lowercase ASCII letters, digits and `_`, e.g. `{suggestion}`; put the "
-                   "Vietnamese text in `label`")
+        self.error(
+            "invalid-id",
+            f"`{key}` is not a valid {what} id",
+            where,
+            f"use lowercase ASCII letters, digits and `_`, e.g. `{suggestion}`; put the "
+            "Vietnamese text in `label`",
+        )
         return False
 
-    def codes(self, table: Mapping[str, Located], cls: type[T],
-              builtin: Mapping[str, BreakdownDoc] | None = None) -> dict[str, T]:
+    def codes(
+        self,
+        table: Mapping[str, Located],
+        cls: type[T],
+        builtin: Mapping[str, BreakdownDoc] | None = None,
+    ) -> dict[str, T]:
         result: dict[str, T] = {}
         for key, value in (builtin or {}).items():
-            result[key] = cls(id=key, label=_to_label(value.label),  # type: ignore[call-arg]
-                              values=tuple(Code(id=k, label=_to_label(v))
-                                           for k, v in value.values.items()))
+            result[key] = cls(
+                id=key,
+                label=_to_label(value.label),  # type: ignore[call-arg]
+                values=tuple(Code(id=k, label=_to_label(v)) for k, v in value.values.items()),
+            )
         for key, entry in table.items():
             doc: BreakdownDoc | AttributeDoc = entry.value
-            self.check_id(key, entry.at(key=True), "breakdown" if builtin is not None else "attribute")
+            self.check_id(
+                key, entry.at(key=True), "breakdown" if builtin is not None else "attribute"
+            )
             for code in doc.values:
                 if not re.fullmatch(r"[A-Za-z0-9_]+", code):
-                    self.error("invalid-id", f"`{code}` is not a valid value id",
-                               entry.at("values", code, key=True),
-                               "use ASCII letters, digits and `_`; put the text in the label")
-            result[key] = cls(id=key, label=_to_label(doc.label),  # type: ignore[call-arg]
-                              values=tuple(Code(id=k, label=_to_label(v))
-                                           for k, v in doc.values.items()))
+                    self.error(
+                        "invalid-id",
+                        f"`{code}` is not a valid value id",
+                        entry.at("values", code, key=True),
+                        "use ASCII letters, digits and `_`; put the text in the label",
+                    )
+            result[key] = cls(
+                id=key,
+                label=_to_label(doc.label),  # type: ignore[call-arg]
+                values=tuple(Code(id=k, label=_to_label(v)) for k, v in doc.values.items()),
+            )
         return result
 
     def unit(self, text: str, where: Location) -> str | None:
@@ -372,28 +463,42 @@ class _Compiler:
             self.failed.add(key)
             return None
         return DataItem(
-            id=key, label=_to_label(doc.label), unit=unit, breakdowns=tuple(doc.breakdowns or ()),
-            aggregation=Aggregation(doc.aggregation or ("none" if kind is ValueKind.BOOLEAN else "sum")),
-            kind=kind, part_of=doc.part_of,
-            description=_to_label(doc.description) if doc.description else None)
+            id=key,
+            label=_to_label(doc.label),
+            unit=unit,
+            breakdowns=tuple(doc.breakdowns or ()),
+            aggregation=Aggregation(
+                doc.aggregation or ("none" if kind is ValueKind.BOOLEAN else "sum")
+            ),
+            kind=kind,
+            part_of=doc.part_of,
+            description=_to_label(doc.description) if doc.description else None,
+        )
 
     def unknown(self, name: str, known: Iterable[str], where: Location, what: str) -> None:
         close = difflib.get_close_matches(name, list(known), n=1)
-        self.error("unknown-reference", f"unknown {what} `{name}`", where,
-                   f"did you mean `{close[0]}`?" if close else None)
+        self.error(
+            "unknown-reference",
+            f"unknown {what} `{name}`",
+            where,
+            f"did you mean `{close[0]}`?" if close else None,
+        )
 
     # -- indicators
 
     def indicator(self, key: str, stack: tuple[str, ...]) -> Indicator | None:
-        if key in self.compiled:
-            return self.compiled[key]
         entry = self.m.indicators[key]
         if key in stack:
-            cycle = " → ".join((*stack[stack.index(key):], key))
-            self.error("formula-cycle", f"indicators refer to each other in a cycle: {cycle}",
-                       entry.at("formula"))
+            cycle = " → ".join((*stack[stack.index(key) :], key))
+            self.error(
+                "formula-cycle",
+                f"indicators refer to each other in a cycle: {cycle}",
+                entry.at("formula"),
+            )
             self.failed.add(key)
             return None
+        if key in self.compiled:
+            return self.compiled[key]
         self.compiled[key] = None  # provisional, replaced below
         result = self._indicator(key, entry, (*stack, key))
         self.compiled[key] = result
@@ -436,8 +541,12 @@ class _Compiler:
             return None
         if boolean:
             if not (formula.is_condition or self.is_boolean_reference(formula)):
-                self.error("formula-type", f"{what} has unit `{doc.unit}`, so its formula must "
-                           "be a condition or a yes/no data item", where)
+                self.error(
+                    "formula-type",
+                    f"{what} has unit `{doc.unit}`, so its formula must "
+                    "be a condition or a yes/no data item",
+                    where,
+                )
                 return None
             formula_unit, factor = "boolean", Fraction(1)
         else:
@@ -451,17 +560,28 @@ class _Compiler:
             try:
                 factor = units_mod.conversion_factor(formula_unit, unit)
             except BdgError:
-                self.error("unit-mismatch", f"the formula gives `{formula_unit}`, which cannot be "
-                           f"expressed in the indicator's unit `{doc.unit}`", where,
-                           "check the formula (a ratio needs a division) and the units of its "
-                           "data items")
+                self.error(
+                    "unit-mismatch",
+                    f"the formula gives `{formula_unit}`, which cannot be "
+                    f"expressed in the indicator's unit `{doc.unit}`",
+                    where,
+                    "check the formula (a ratio needs a division) and the units of its data items",
+                )
                 return None
-        assert doc.label is not None and doc.better is not None
+        assert doc.label is not None
+        assert doc.better is not None
         return Indicator(
-            id=key, label=_to_label(doc.label), formula=formula, unit=unit,
-            formula_unit=formula_unit, factor=factor,
-            decimals=1 if doc.decimals is None else doc.decimals, better=Better(doc.better),
-            criteria=criteria, description=_to_label(doc.description) if doc.description else None)
+            id=key,
+            label=_to_label(doc.label),
+            formula=formula,
+            unit=unit,
+            formula_unit=formula_unit,
+            factor=factor,
+            decimals=1 if doc.decimals is None else doc.decimals,
+            better=Better(doc.better),
+            criteria=criteria,
+            description=_to_label(doc.description) if doc.description else None,
+        )
 
     def is_boolean_reference(self, formula: Formula) -> bool:
         root = formula.root
@@ -489,28 +609,43 @@ class _Compiler:
                 for dim, value in ref.selector:
                     if dim not in item.breakdowns:
                         ok = False
-                        self.error("unknown-reference",
-                                   f"data item `{ref.name}` has no breakdown `{dim}`", at,
-                                   "declare it under the data item's `breakdowns`")
+                        self.error(
+                            "unknown-reference",
+                            f"data item `{ref.name}` has no breakdown `{dim}`",
+                            at,
+                            "declare it under the data item's `breakdowns`",
+                        )
                     elif value not in self.breakdowns[dim].value_ids():
                         ok = False
-                        self.unknown(value, self.breakdowns[dim].value_ids(), at,
-                                     f"value of breakdown `{dim}`")
+                        self.unknown(
+                            value,
+                            self.breakdowns[dim].value_ids(),
+                            at,
+                            f"value of breakdown `{dim}`",
+                        )
             elif ref.name in self.m.indicators:
                 if ref.selector:
                     ok = False
-                    self.error("formula-syntax", f"`{ref.name}` is an indicator; breakdowns are "
-                               "selected on data items", at)
+                    self.error(
+                        "formula-syntax",
+                        f"`{ref.name}` is an indicator; breakdowns are selected on data items",
+                        at,
+                    )
                 if self.indicator(ref.name, stack) is None:
                     ok = False
             else:
                 ok = False
                 close = difflib.get_close_matches(
-                    ref.name, [*self.m.data_items, *self.m.indicators], n=1)
-                self.error("formula-unknown-name",
-                           f"`{ref.name}` is neither a data item nor an indicator", at,
-                           f"did you mean `{close[0]}`?" if close else
-                           "declare it under `data_items` or `indicators`")
+                    ref.name, [*self.m.data_items, *self.m.indicators], n=1
+                )
+                self.error(
+                    "formula-unknown-name",
+                    f"`{ref.name}` is neither a data item nor an indicator",
+                    at,
+                    f"did you mean `{close[0]}`?"
+                    if close
+                    else "declare it under `data_items` or `indicators`",
+                )
         for level in _share_levels(formula):
             if level not in ORG_UNIT_LEVELS:
                 ok = False
@@ -542,8 +677,7 @@ class _Compiler:
     def goal(self, gid: str, goal: _GoalEntry) -> Goal:
         doc: GoalDoc = goal.entry.value
         targets = tuple(t for tid, e in goal.targets.items() if (t := self.target(tid, e)))
-        label = _to_label(doc.label) if doc.label else Label(vi=f"Mục tiêu {gid}",
-                                                             en=f"Goal {gid}")
+        label = _to_label(doc.label) if doc.label else Label(vi=f"Mục tiêu {gid}", en=f"Goal {gid}")
         return Goal(id=gid, label=label, targets=targets)
 
     def target(self, tid: str, entry: Located) -> Target | None:
@@ -552,8 +686,12 @@ class _Compiler:
         ok = self.require(doc.indicator, "indicator", entry, what)
         if doc.source is None:
             ok = False
-            self.error("source-missing", f"{what} cites no source", entry.at("id"),
-                       "add `source: {clause: ..., status: unverified}`")
+            self.error(
+                "source-missing",
+                f"{what} cites no source",
+                entry.at("id"),
+                "add `source: {clause: ..., status: unverified}`",
+            )
         if doc.milestones is None and doc.amendments is None:
             ok = False
             self.error("missing-key", f"{what} needs `milestones`", entry.at("id"))
@@ -571,7 +709,9 @@ class _Compiler:
             at = entry.at("breakdown", dim)
             if dim not in self.breakdowns:
                 ok = False
-                self.unknown(dim, self.breakdowns, entry.at("breakdown", dim, key=True), "breakdown")
+                self.unknown(
+                    dim, self.breakdowns, entry.at("breakdown", dim, key=True), "breakdown"
+                )
                 continue
             if value not in self.breakdowns[dim].value_ids():
                 ok = False
@@ -579,29 +719,44 @@ class _Compiler:
             missing = sorted(n for n in used if dim not in self.items[n].breakdowns)
             if missing:
                 ok = False
-                self.error("unknown-reference", f"{what} is restricted to `{dim}={value}`, but "
-                           f"data item(s) {', '.join(missing)} have no breakdown `{dim}`", at)
+                self.error(
+                    "unknown-reference",
+                    f"{what} is restricted to `{dim}={value}`, but "
+                    f"data item(s) {', '.join(missing)} have no breakdown `{dim}`",
+                    at,
+                )
         milestones = self.milestones(doc.milestones or [], entry, ("milestones",), indicator)
         amendments: list[TargetAmendment] = []
         for i, amended in enumerate(doc.amendments or ()):
             path: Path = ("amendments", i)
             if amended.amendment not in self.m.amendments:
                 ok = False
-                self.unknown(amended.amendment, self.m.amendments, entry.at(*path, "amendment"),
-                             "amendment")
+                self.unknown(
+                    amended.amendment, self.m.amendments, entry.at(*path, "amendment"), "amendment"
+                )
                 continue
-            amendments.append(TargetAmendment(
-                amendment=amended.amendment,
-                milestones=self.milestones(amended.milestones, entry, (*path, "milestones"),
-                                           indicator),
-                source=_to_source(amended.source, amended.amendment)))
+            amendments.append(
+                TargetAmendment(
+                    amendment=amended.amendment,
+                    milestones=self.milestones(
+                        amended.milestones, entry, (*path, "milestones"), indicator
+                    ),
+                    source=_to_source(amended.source, amended.amendment),
+                )
+            )
         amendments.sort(key=lambda a: self.amendment_date(a.amendment))
         if not ok or doc.source is None or milestones is None:
             return None
         label = _to_label(doc.label) if doc.label else indicator.label
-        return Target(id=tid, label=label, indicator=indicator.id, milestones=milestones,
-                      source=_to_source(doc.source, None), breakdown=breakdown,
-                      amendments=tuple(amendments))
+        return Target(
+            id=tid,
+            label=label,
+            indicator=indicator.id,
+            milestones=milestones,
+            source=_to_source(doc.source, None),
+            breakdown=breakdown,
+            amendments=tuple(amendments),
+        )
 
     def amendment_date(self, amendment_id: str) -> datetime.date:
         doc: AmendmentDoc = self.m.amendments[amendment_id].value
@@ -610,8 +765,9 @@ class _Compiler:
         except ValueError:
             return datetime.date(1900, 1, 1)
 
-    def milestones(self, docs: list[MilestoneDoc], entry: Located, path: Path,
-                   indicator: Indicator) -> tuple[Milestone, ...]:
+    def milestones(
+        self, docs: list[MilestoneDoc], entry: Located, path: Path, indicator: Indicator
+    ) -> tuple[Milestone, ...]:
         result = []
         for i, doc in enumerate(docs):
             milestone = self.milestone(doc, entry, (*path, i), indicator)
@@ -619,40 +775,72 @@ class _Compiler:
                 result.append(milestone)
         return tuple(result)
 
-    def milestone(self, doc: MilestoneDoc, entry: Located, path: Path,
-                  indicator: Indicator) -> Milestone | None:
+    def milestone(
+        self, doc: MilestoneDoc, entry: Located, path: Path, indicator: Indicator
+    ) -> Milestone | None:
         at = entry.at(*path)
-        whens = [(k, v) for k, v in (("by", doc.by), ("every", doc.every), ("from", doc.from_))
-                 if v is not None]
+        whens = [
+            (k, v)
+            for k, v in (("by", doc.by), ("every", doc.every), ("from", doc.from_))
+            if v is not None
+        ]
         if len(whens) != 1:
-            self.error("milestone-when", "a milestone needs exactly one of `by`, `every`, `from`"
-                       + (f" (found {', '.join(k for k, _ in whens)})" if whens else ""), at)
+            self.error(
+                "milestone-when",
+                "a milestone needs exactly one of `by`, `every`, `from`"
+                + (f" (found {', '.join(k for k, _ in whens)})" if whens else ""),
+                at,
+            )
             return None
         kind, text = whens[0]
         period = self.period(text, entry.at(*path, kind))
         until = None
         if doc.until is not None:
             if kind != "from":
-                self.error("milestone-when", "`until` is used only with `from`",
-                           entry.at(*path, "until", key=True))
+                self.error(
+                    "milestone-when",
+                    "`until` is used only with `from`",
+                    entry.at(*path, "until", key=True),
+                )
                 return None
             until = self.period(doc.until, entry.at(*path, "until"))
-        conditions = [k for k in ("at_least", "more_than", "at_most", "less_than", "about",
-                                  "between", "equals", "increase_by", "reduce_by")
-                      if getattr(doc, k) is not None]
+        conditions = [
+            k
+            for k in (
+                "at_least",
+                "more_than",
+                "at_most",
+                "less_than",
+                "about",
+                "between",
+                "equals",
+                "increase_by",
+                "reduce_by",
+            )
+            if getattr(doc, k) is not None
+        ]
         if len(conditions) != 1:
-            self.error("milestone-condition", "a milestone needs exactly one condition"
-                       + (f" (found {', '.join(conditions)})" if conditions else ""), at,
-                       "use one of at_least, more_than, at_most, less_than, about, between, "
-                       "equals, increase_by, reduce_by")
+            self.error(
+                "milestone-condition",
+                "a milestone needs exactly one condition"
+                + (f" (found {', '.join(conditions)})" if conditions else ""),
+                at,
+                "use one of at_least, more_than, at_most, less_than, about, between, "
+                "equals, increase_by, reduce_by",
+            )
             return None
         name = conditions[0]
-        for extra, allowed in (("tolerance", ("about",)), ("change", ("increase_by", "reduce_by")),
-                               ("base", ("increase_by", "reduce_by"))):
+        for extra, allowed in (
+            ("tolerance", ("about",)),
+            ("change", ("increase_by", "reduce_by")),
+            ("base", ("increase_by", "reduce_by")),
+        ):
             if getattr(doc, extra) is not None and name not in allowed:
-                self.error("milestone-condition", f"`{extra}` is used only with "
-                           + " or ".join(f"`{a}`" for a in allowed),
-                           entry.at(*path, extra, key=True))
+                self.error(
+                    "milestone-condition",
+                    f"`{extra}` is used only with " + " or ".join(f"`{a}`" for a in allowed),
+                    entry.at(*path, extra, key=True),
+                )
                 return None
         condition: Comparison | Change | None
         if name in ("increase_by", "reduce_by"):
@@ -662,33 +850,48 @@ class _Compiler:
         each = None
         if doc.each_criterion is not None:
             if not indicator.criteria:
-                self.error("criteria-without-criteria", f"indicator `{indicator.id}` has no "
-                           "`criteria`", entry.at(*path, "each_criterion", key=True))
+                self.error(
+                    "criteria-without-criteria",
+                    f"indicator `{indicator.id}` has no `criteria`",
+                    entry.at(*path, "each_criterion", key=True),
+                )
                 return None
             each = self.criterion(doc.each_criterion, entry, (*path, "each_criterion"))
             if each is None:
                 return None
         if condition is None or period is None or (doc.until is not None and until is None):
             return None
-        return Milestone(when=When(kind=WhenKind(kind), period=period, until=until),
-                         condition=condition, each_criterion=each, note=doc.note)
+        return Milestone(
+            when=When(kind=WhenKind(kind), period=period, until=until),
+            condition=condition,
+            each_criterion=each,
+            note=doc.note,
+        )
 
     def criterion(self, doc: ComparisonDoc, entry: Located, path: Path) -> Comparison | None:
-        names = [k for k in ("at_least", "more_than", "at_most", "less_than")
-                 if getattr(doc, k) is not None]
+        names = [
+            k
+            for k in ("at_least", "more_than", "at_most", "less_than")
+            if getattr(doc, k) is not None
+        ]
         if len(names) != 1:
-            self.error("milestone-condition", "`each_criterion` needs exactly one comparison",
-                       entry.at(*path))
+            self.error(
+                "milestone-condition",
+                "`each_criterion` needs exactly one comparison",
+                entry.at(*path),
+            )
             return None
         raw: RawValue = getattr(doc, names[0])
         value = self.number(raw, entry.at(*path, names[0]), "point", None)
         if value is None:
             return None
-        return Comparison(op=ComparisonOp(names[0]),
-                          threshold=Threshold(value=value, text=_text(raw.value)))
+        return Comparison(
+            op=ComparisonOp(names[0]), threshold=Threshold(value=value, text=_text(raw.value))
+        )
 
-    def comparison(self, doc: MilestoneDoc, name: str, entry: Located, path: Path,
-                   indicator: Indicator) -> Comparison | None:
+    def comparison(
+        self, doc: MilestoneDoc, name: str, entry: Located, path: Path, indicator: Indicator
+    ) -> Comparison | None:
         op = ComparisonOp(name)
         where = entry.at(*path, name)
         if op is ComparisonOp.BETWEEN:
@@ -700,8 +903,11 @@ class _Compiler:
             high = self.threshold(pair[1], entry, (*path, name, 1), indicator)
             if low is None or high is None:
                 return None
-            if isinstance(low.value, Fraction) and isinstance(high.value, Fraction) \
-                    and low.value > high.value:
+            if (
+                isinstance(low.value, Fraction)
+                and isinstance(high.value, Fraction)
+                and low.value > high.value
+            ):
                 self.error("invalid-value", "`between`: the low value is above the high one", where)
                 return None
             return Comparison(op=op, threshold=low, upper=high)
@@ -712,89 +918,127 @@ class _Compiler:
         tolerance = None
         if op is ComparisonOp.ABOUT:
             if doc.tolerance is None:
-                self.error("tolerance-missing", "`about` needs a `tolerance`", where,
-                           f"e.g. `tolerance: 1` (in {indicator.unit})")
+                self.error(
+                    "tolerance-missing",
+                    "`about` needs a `tolerance`",
+                    where,
+                    f"e.g. `tolerance: 1` (in {indicator.unit})",
+                )
                 return None
-            tolerance = self.number(doc.tolerance, entry.at(*path, "tolerance"), indicator.unit,
-                                    indicator)
+            tolerance = self.number(
+                doc.tolerance, entry.at(*path, "tolerance"), indicator.unit, indicator
+            )
             if tolerance is None:
                 return None
             if tolerance < 0:
-                self.error("invalid-value", "`tolerance` cannot be negative",
-                           entry.at(*path, "tolerance"))
+                self.error(
+                    "invalid-value", "`tolerance` cannot be negative", entry.at(*path, "tolerance")
+                )
                 return None
         if indicator.unit == "boolean" and op is not ComparisonOp.EQUALS:
-            self.error("formula-type", f"indicator `{indicator.id}` is yes/no; use "
-                       "`equals: true` or `equals: false`", where)
+            self.error(
+                "formula-type",
+                f"indicator `{indicator.id}` is yes/no; use `equals: true` or `equals: false`",
+                where,
+            )
             return None
         return Comparison(op=op, threshold=threshold, tolerance=tolerance)
 
-    def threshold(self, raw: RawValue, entry: Located, path: Path,
-                  indicator: Indicator) -> Threshold | None:
+    def threshold(
+        self, raw: RawValue, entry: Located, path: Path, indicator: Indicator
+    ) -> Threshold | None:
         where = entry.at(*path)
         value = raw.value
         if isinstance(value, dict):
             return self.attribute_threshold(value, entry, path, indicator)
         if isinstance(value, bool):
             if indicator.unit != "boolean":
-                self.error("wrong-type", f"`{str(value).lower()}` is a yes/no value, but indicator "
-                           f"`{indicator.id}` is in `{indicator.unit}`", where)
+                self.error(
+                    "wrong-type",
+                    f"`{str(value).lower()}` is a yes/no value, but indicator "
+                    f"`{indicator.id}` is in `{indicator.unit}`",
+                    where,
+                )
                 return None
             return Threshold(value=value, text=str(value).lower())
         if indicator.unit == "boolean":
-            self.error("wrong-type", f"indicator `{indicator.id}` is yes/no: use true or false",
-                       where)
+            self.error(
+                "wrong-type", f"indicator `{indicator.id}` is yes/no: use true or false", where
+            )
             return None
         number = self.number(raw, where, indicator.unit, indicator)
         if number is None:
             return None
         return Threshold(value=number, text=_text(value))
 
-    def attribute_threshold(self, value: dict[str, Any], entry: Located, path: Path,
-                            indicator: Indicator) -> Threshold | None:
+    def attribute_threshold(
+        self, value: dict[str, Any], entry: Located, path: Path, indicator: Indicator
+    ) -> Threshold | None:
         where = entry.at(*path)
         unknown = sorted(set(value) - {"attribute", "values", "default"})
         for key in unknown:
-            self.error("unknown-key", f"unknown key `{key}`", entry.at(*path, key, key=True),
-                       "an attribute-dependent threshold has `attribute`, `values`, `default`")
+            self.error(
+                "unknown-key",
+                f"unknown key `{key}`",
+                entry.at(*path, key, key=True),
+                "an attribute-dependent threshold has `attribute`, `values`, `default`",
+            )
         name, values = value.get("attribute"), value.get("values")
         if not isinstance(name, str) or not isinstance(values, dict) or unknown:
             if not unknown:
-                self.error("wrong-type", "a threshold mapping needs `attribute` (a name) and "
-                           "`values` (attribute value: threshold)", where)
+                self.error(
+                    "wrong-type",
+                    "a threshold mapping needs `attribute` (a name) and "
+                    "`values` (attribute value: threshold)",
+                    where,
+                )
             return None
         attribute = self.attributes.get(name)
         if attribute is None:
-            self.error("unknown-attribute", f"unknown org-unit attribute `{name}`",
-                       entry.at(*path, "attribute"), "declare it under `attributes`")
+            self.error(
+                "unknown-attribute",
+                f"unknown org-unit attribute `{name}`",
+                entry.at(*path, "attribute"),
+                "declare it under `attributes`",
+            )
             return None
         by_value: list[tuple[str, Fraction]] = []
         ok = True
         for key, raw in values.items():
             if key not in attribute.value_ids():
                 ok = False
-                self.error("unknown-attribute", f"`{key}` is not a value of attribute `{name}`",
-                           entry.at(*path, "values", key, key=True))
+                self.error(
+                    "unknown-attribute",
+                    f"`{key}` is not a value of attribute `{name}`",
+                    entry.at(*path, "values", key, key=True),
+                )
                 continue
-            number = self.number(RawValue(value=raw), entry.at(*path, "values", key),
-                                 indicator.unit, indicator)
+            number = self.number(
+                RawValue(value=raw), entry.at(*path, "values", key), indicator.unit, indicator
+            )
             if number is None:
                 ok = False
             else:
                 by_value.append((key, number))
         default = None
         if "default" in value:
-            default = self.number(RawValue(value=value["default"]), entry.at(*path, "default"),
-                                  indicator.unit, indicator)
+            default = self.number(
+                RawValue(value=value["default"]),
+                entry.at(*path, "default"),
+                indicator.unit,
+                indicator,
+            )
             ok &= default is not None
         if not ok:
             return None
         text = ", ".join(f"{k}: {v}" for k, v in values.items())
-        return Threshold(attribute=name, by_value=tuple(by_value), default=default,
-                         text=f"{{{text}}}")
+        return Threshold(
+            attribute=name, by_value=tuple(by_value), default=default, text=f"{{{text}}}"
+        )
 
-    def number(self, raw: RawValue, where: Location, unit: str,
-               indicator: Indicator | None) -> Fraction | None:
+    def number(
+        self, raw: RawValue, where: Location, unit: str, indicator: Indicator | None
+    ) -> Fraction | None:
         """A number with an optional unit, converted to ``unit``."""
         parsed = self.quantity(raw.value, where)
         if parsed is None:
@@ -826,25 +1070,42 @@ class _Compiler:
                 return None
             unit = match.group(2) or None
             if unit is not None and re.match(r"[,.]\d", unit):
-                self.error("invalid-number", f"`{value}` is not a number in machine form", where,
-                           "write 17101 for 17.101 and 97.9 for 97,9")
+                self.error(
+                    "invalid-number",
+                    f"`{value}` is not a number in machine form",
+                    where,
+                    "write 17101 for 17.101 and 97.9 for 97,9",
+                )
+                return None
+            if unit is not None and not (unit[0].isalpha() or unit[0] in "%‰/"):
+                self.error(
+                    "invalid-quantity",
+                    f"`{value}` is not a number with a unit",
+                    where,
+                    "write a number such as 90, or a number and a unit such as `90 percent`",
+                )
                 return None
             return Fraction(match.group(1)), unit
         self.error("wrong-type", f"expected a number, found {value!r}", where)
         return None
 
-    def change(self, doc: MilestoneDoc, name: str, entry: Located, path: Path,
-               indicator: Indicator) -> Change | None:
+    def change(
+        self, doc: MilestoneDoc, name: str, entry: Located, path: Path, indicator: Indicator
+    ) -> Change | None:
         where = entry.at(*path, name)
         if doc.change is None:
-            self.error("change-kind-missing", f"`{name}` must say `change: relative` or "
-                       "`change: absolute`", where,
-                       "relative: a percentage of the base value; absolute: in the indicator's "
-                       "unit (percentage points for a percent indicator)")
+            self.error(
+                "change-kind-missing",
+                f"`{name}` must say `change: relative` or `change: absolute`",
+                where,
+                "relative: a percentage of the base value; absolute: in the indicator's "
+                "unit (percentage points for a percent indicator)",
+            )
             return None
         if doc.base is None:
-            self.error("missing-key", f"`{name}` needs `base`, the period it is measured from",
-                       where)
+            self.error(
+                "missing-key", f"`{name}` needs `base`, the period it is measured from", where
+            )
             return None
         base = self.period(doc.base, entry.at(*path, "base"))
         raw: RawValue = getattr(doc, name)
@@ -860,19 +1121,27 @@ class _Compiler:
                 return None
         if kind is ChangeKind.RELATIVE:
             if canonical not in (None, "percent"):
-                self.error("invalid-quantity", "a relative change is a percentage of the base "
-                           f"value; write it in percent, not `{written}`", where)
+                self.error(
+                    "invalid-quantity",
+                    "a relative change is a percentage of the base "
+                    f"value; write it in percent, not `{written}`",
+                    where,
+                )
                 return None
             amount = amount / 100
         else:
             if indicator.unit == "percent" and canonical == "percent":
-                self.error("invalid-quantity", "an absolute change of a percent indicator is in "
-                           "percentage points", where,
-                           f"write `{amount} percentage_point`, or use `change: relative`")
+                self.error(
+                    "invalid-quantity",
+                    "an absolute change of a percent indicator is in percentage points",
+                    where,
+                    f"write `{amount} percentage_point`, or use `change: relative`",
+                )
                 return None
             if canonical == "percentage_point" and indicator.unit != "percent":
-                self.error("invalid-quantity", "percentage points apply only to percent "
-                           "indicators", where)
+                self.error(
+                    "invalid-quantity", "percentage points apply only to percent indicators", where
+                )
                 return None
             if canonical not in (None, "percentage_point"):
                 converted = self.number(RawValue(value=raw.value), where, indicator.unit, indicator)
@@ -880,8 +1149,11 @@ class _Compiler:
                     return None
                 amount = converted
         if amount < 0:
-            self.error("invalid-value", f"`{name}` takes a positive amount; the direction is in "
-                       "the key", where)
+            self.error(
+                "invalid-value",
+                f"`{name}` takes a positive amount; the direction is in the key",
+                where,
+            )
             return None
         direction = Direction.INCREASE if name == "increase_by" else Direction.DECREASE
         return Change(direction=direction, amount=amount, kind=kind, base=base)
@@ -922,8 +1194,14 @@ def _to_label(doc: LabelDoc) -> Label:
 
 
 def _to_source(doc: SourceDoc, amendment: str | None) -> Source:
-    return Source(clause=doc.clause, status=VerificationStatus(doc.status), wording=doc.wording,
-                  note=doc.note, amendment=amendment, url=doc.url)
+    return Source(
+        clause=doc.clause,
+        status=VerificationStatus(doc.status),
+        wording=doc.wording,
+        note=doc.note,
+        amendment=amendment,
+        url=doc.url,
+    )
 
 
 def compile_spec(merged: Merged, problems: list[Problem]) -> Spec | None:

@@ -26,8 +26,13 @@ FORMAT_VERSION = 1
 Path = tuple[str | int, ...]
 
 
-def field(doc: str, *, key: str | None = None, default: Any = attrs.NOTHING,
-          factory: Callable[[], Any] | None = None) -> Any:
+def field(
+    doc: str,
+    *,
+    key: str | None = None,
+    default: Any = attrs.NOTHING,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
     """An attrs field documented for the schema; ``key`` is the YAML key when it differs."""
     metadata = {"doc": doc}
     if key is not None:
@@ -115,20 +120,27 @@ class AttributeDoc:
 class DataItemDoc:
     """Something org units report."""
 
-    label: LabelDoc | None = field("Label (required unless overriding an extended spec).",
-                                   default=None)
-    unit: str | None = field("Unit of measure, e.g. `person`, `child`, `tỷ đồng`, `hour`.",
-                             default=None)
-    breakdowns: list[str] | None = field("Breakdowns it may be reported by, e.g. `[sex, area]`.",
-                                         default=None)
+    label: LabelDoc | None = field(
+        "Label (required unless overriding an extended spec).", default=None
+    )
+    unit: str | None = field(
+        "Unit of measure, e.g. `person`, `child`, `tỷ đồng`, `hour`.", default=None
+    )
+    breakdowns: list[str] | None = field(
+        "Breakdowns it may be reported by, e.g. `[sex, area]`.", default=None
+    )
     aggregation: Literal["sum", "stock", "none"] | None = field(
         "`sum` (default): counts and amounts, summed over org units and periods; `stock`: summed "
-        "over org units, not over periods (population); `none`: never summed.", default=None)
+        "over org units, not over periods (population); `none`: never summed.",
+        default=None,
+    )
     type: Literal["number", "boolean"] | None = field(
-        "`number` (default) or `boolean` for yes/no facts.", default=None)
+        "`number` (default) or `boolean` for yes/no facts.", default=None
+    )
     part_of: str | None = field(
         "A data item this one can never exceed (e.g. literate people are part of the population).",
-        default=None)
+        default=None,
+    )
     description: LabelDoc | None = field("Longer description.", default=None)
 
 
@@ -139,16 +151,19 @@ class IndicatorDoc:
     label: LabelDoc | None = field("Label (required unless overriding).", default=None)
     formula: str | None = field(
         "Formula over data items and indicators, e.g. `literate_15_40 / population_15_40`.",
-        default=None)
+        default=None,
+    )
     criteria: list[str] | None = field(
         "Score rules: the data items that score each criterion; the formula defaults to their sum.",
-        default=None)
-    unit: str | None = field("Unit of the values, e.g. `percent`, `per_1000`, `person`.",
-                             default=None)
-    decimals: int | None = field("Decimals shown (default 1); values are kept exact.",
-                                 default=None)
+        default=None,
+    )
+    unit: str | None = field(
+        "Unit of the values, e.g. `percent`, `per_1000`, `person`.", default=None
+    )
+    decimals: int | None = field("Decimals shown (default 1); values are kept exact.", default=None)
     better: Literal["higher", "lower", "neither"] | None = field(
-        "Direction of improvement (required).", default=None)
+        "Direction of improvement (required).", default=None
+    )
     description: LabelDoc | None = field("Longer description.", default=None)
 
 
@@ -166,31 +181,39 @@ class ComparisonDoc:
 class MilestoneDoc:
     """A dated condition. Give one of `by`, `every`, `from`, and one condition."""
 
-    by: str | None = field("The period at which it is judged (\"đến năm 2020\").", default=None)
-    every: str | None = field("Judged at every year of this span (\"hằng năm\"), e.g. `2021/2025`.",
-                              default=None)
-    from_: str | None = field("Judged at every year from this period on (\"từ năm 2025\").",
-                              key="from", default=None)
-    until: str | None = field("With `from`: the last period (\"duy trì đến năm 2030\").",
-                              default=None)
-    at_least: RawValue | None = field("≥ (\"từ ... trở lên\", \"ít nhất\", \"đạt\").", default=None)
-    more_than: RawValue | None = field("> (\"trên\").", default=None)
-    at_most: RawValue | None = field("≤ (\"không vượt quá\", \"tối đa\").", default=None)
-    less_than: RawValue | None = field("< (\"dưới\").", default=None)
-    about: RawValue | None = field("Within `tolerance` of the value (\"khoảng\").", default=None)
+    by: str | None = field('The period at which it is judged ("đến năm 2020").', default=None)
+    every: str | None = field(
+        'Judged at every year of this span ("hằng năm"), e.g. `2021/2025`.', default=None
+    )
+    from_: str | None = field(
+        'Judged at every year from this period on ("từ năm 2025").', key="from", default=None
+    )
+    until: str | None = field(
+        'With `from`: the last period ("duy trì đến năm 2030").', default=None
+    )
+    at_least: RawValue | None = field('≥ ("từ ... trở lên", "ít nhất", "đạt").', default=None)
+    more_than: RawValue | None = field('> ("trên").', default=None)
+    at_most: RawValue | None = field('≤ ("không vượt quá", "tối đa").', default=None)
+    less_than: RawValue | None = field('< ("dưới").', default=None)
+    about: RawValue | None = field('Within `tolerance` of the value ("khoảng").', default=None)
     tolerance: RawValue | None = field("Allowed distance for `about`.", default=None)
     between: list[RawValue] | None = field("`[low, high]`, both included.", default=None)
     equals: RawValue | None = field("Equal to (yes/no targets: `true`).", default=None)
-    increase_by: RawValue | None = field("Increase by at least this much since `base`.",
-                                         default=None)
+    increase_by: RawValue | None = field(
+        "Increase by at least this much since `base`.", default=None
+    )
     reduce_by: RawValue | None = field("Reduce by at least this much since `base`.", default=None)
     change: Literal["relative", "absolute"] | None = field(
         "For `increase_by`/`reduce_by` (required): `relative` (% of the base value) or `absolute` "
-        "(in the indicator's unit: percentage points for a percent indicator).", default=None)
-    base: str | None = field("For `increase_by`/`reduce_by`: the base period (\"so với năm 2018\").",
-                             default=None)
+        "(in the indicator's unit: percentage points for a percent indicator).",
+        default=None,
+    )
+    base: str | None = field(
+        'For `increase_by`/`reduce_by`: the base period ("so với năm 2018").', default=None
+    )
     each_criterion: ComparisonDoc | None = field(
-        "Score rules: a condition every criterion must meet (e.g. `{more_than: 0}`).", default=None)
+        "Score rules: a condition every criterion must meet (e.g. `{more_than: 0}`).", default=None
+    )
     note: str | None = field("A note shown with the milestone.", default=None)
 
 
@@ -211,14 +234,17 @@ class TargetDoc:
     label: LabelDoc | None = field("What the target says.", default=None)
     indicator: str | None = field("The indicator it is judged on.", default=None)
     breakdown: dict[str, str] | None = field(
-        "Restrict the indicator to breakdown values, e.g. `{area: rural}`.", default=None)
+        "Restrict the indicator to breakdown values, e.g. `{area: rural}`.", default=None
+    )
     milestones: list[MilestoneDoc] | None = field("Dated conditions.", default=None)
     amendments: list[TargetAmendmentDoc] | None = field(
         "Milestones as changed by later documents (both original and amended are kept).",
-        default=None)
+        default=None,
+    )
     source: SourceDoc | None = field("Provenance (required).", default=None)
     remove: str | None = field(
-        "In a spec that extends another: remove this target, for the reason given.", default=None)
+        "In a spec that extends another: remove this target, for the reason given.", default=None
+    )
 
 
 @attrs.define(kw_only=True)
@@ -240,23 +266,37 @@ class SpecDoc:
     extends: str | None = field("Id or relative path of the spec this one extends.", default=None)
     document: DocumentDoc | None = field("The issuing document.", default=None)
     span: str | None = field("Years covered, e.g. `2011/2020`.", default=None)
-    amendments: list[AmendmentDoc] | None = field("Later documents that change targets.",
-                                                  default=None)
+    amendments: list[AmendmentDoc] | None = field(
+        "Later documents that change targets.", default=None
+    )
     breakdowns: dict[str, BreakdownDoc] | None = field(
-        "Breakdowns beyond the built-in `sex`, `age_group`, `ethnicity` and `area`.", default=None)
+        "Breakdowns beyond the built-in `sex`, `age_group`, `ethnicity` and `area`.", default=None
+    )
     attributes: dict[str, AttributeDoc] | None = field(
-        "Org-unit attributes milestones may depend on.", default=None)
-    data_items: dict[str, DataItemDoc] | None = field("What org units report, by id.",
-                                                      default=None)
+        "Org-unit attributes milestones may depend on.", default=None
+    )
+    data_items: dict[str, DataItemDoc] | None = field("What org units report, by id.", default=None)
     indicators: dict[str, IndicatorDoc] | None = field("Computed measures, by id.", default=None)
     goals: list[GoalDoc] | None = field("Goals and their targets.", default=None)
     example_data: list[str] | None = field(
-        "Example data files shipped with the spec, relative to it.", default=None)
+        "Example data files shipped with the spec, relative to it.", default=None
+    )
 
 
 DOC_CLASSES: tuple[type, ...] = (
-    SpecDoc, DocumentDoc, AmendmentDoc, SourceDoc, BreakdownDoc, AttributeDoc, DataItemDoc,
-    IndicatorDoc, GoalDoc, TargetDoc, TargetAmendmentDoc, MilestoneDoc, ComparisonDoc,
+    SpecDoc,
+    DocumentDoc,
+    AmendmentDoc,
+    SourceDoc,
+    BreakdownDoc,
+    AttributeDoc,
+    DataItemDoc,
+    IndicatorDoc,
+    GoalDoc,
+    TargetDoc,
+    TargetAmendmentDoc,
+    MilestoneDoc,
+    ComparisonDoc,
 )
 
 for _cls in (LabelDoc, *DOC_CLASSES):
@@ -313,13 +353,16 @@ def _label(value: Any, _: Any) -> LabelDoc:
         return LabelDoc(vi=_str(value, str))
     if isinstance(value, dict):
         return _label_fn(value, LabelDoc)
-    raise _WrongType(f"expected a label (text, or `{{vi: ..., en: ...}}`), found {_describe(value)}")
+    raise _WrongType(
+        f"expected a label (text, or `{{vi: ..., en: ...}}`), found {_describe(value)}"
+    )
 
 
 def _raw(value: Any, _: Any) -> RawValue:
     if value is None or isinstance(value, list):
-        raise _WrongType(f"expected a number, a number with a unit, or true/false, found "
-                         f"{_describe(value)}")
+        raise _WrongType(
+            f"expected a number, a number with a unit, or true/false, found {_describe(value)}"
+        )
     return RawValue(value=value)
 
 
@@ -330,9 +373,18 @@ def _literal(value: Any, type_: Any) -> Any:
     text = value.text if isinstance(value, YamlNumber) else str(value)
     close = difflib.get_close_matches(text, [str(a) for a in allowed], n=1)
     raise _InvalidValue(
-        f"{_describe(value)} is not allowed here; use one of: " + ", ".join(f"`{a}`" for a in allowed),
+        f"{_describe(value)} is not allowed here; use one of: "
+        + ", ".join(f"`{a}`" for a in allowed),
         f"did you mean `{close[0]}`?" if close else None,
     )
+
+
+def _is_list(type_: Any) -> bool:
+    return typing.get_origin(type_) is list
+
+
+def _is_dict(type_: Any) -> bool:
+    return typing.get_origin(type_) is dict
 
 
 def _is_literal(type_: Any) -> bool:
@@ -360,16 +412,20 @@ def _make_converter() -> cattrs.Converter:
 
         return make
 
-    conv.register_structure_hook_factory(
-        lambda t: typing.get_origin(t) is list, checked(list, list_structure_factory))
-    conv.register_structure_hook_factory(
-        lambda t: typing.get_origin(t) is dict, checked(dict, mapping_structure_factory))
+    conv.register_structure_hook_factory(_is_list, checked(list, list_structure_factory))
+    conv.register_structure_hook_factory(_is_dict, checked(dict, mapping_structure_factory))
     conv.register_structure_hook(LabelDoc, _label)
 
     for cls in DOC_CLASSES:
-        renames = {a.name: override(rename=yaml_key(a)) for a in attrs.fields(cls)
-                   if yaml_key(a) != a.name}
-        fn = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **renames)
+        renames = {
+            a.name: override(rename=yaml_key(a)) for a in attrs.fields(cls) if yaml_key(a) != a.name
+        }
+        fn: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            **renames,  # type: ignore[arg-type]  # per-attribute overrides, as cattrs documents
+        )
         conv.register_structure_hook(cls, _mapping_only(fn, cls))
     return conv
 
@@ -415,22 +471,33 @@ def _field_for(cls: Any, name: str) -> attrs.Attribute[Any] | None:
     if attrs.has(cls):
         for attribute in attrs.fields(cls):
             if attribute.name == name:
-                return attribute
+                found: attrs.Attribute[Any] = attribute
+                return found
     return None
 
 
-def _collect(exc: BaseException, cls: Any, value: Any, path: Path, doc: Document,
-             problems: list[Problem]) -> None:
+def _collect(
+    exc: BaseException, cls: Any, value: Any, path: Path, doc: Document, problems: list[Problem]
+) -> None:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         known = [yaml_key(a) for a in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
             close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(
-                f"`{k}`" for k in known)
-            problems.append(Problem(code="unknown-key", message=f"unknown key `{key}`",
-                                    location=doc.locate((*path, key), key=True), hint=hint))
+            suggestion = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else "known keys: " + ", ".join(f"`{k}`" for k in known)
+            )
+            problems.append(
+                Problem(
+                    code="unknown-key",
+                    message=f"unknown key `{key}`",
+                    location=doc.locate((*path, key), key=True),
+                    hint=suggestion,
+                )
+            )
         return
-    if isinstance(exc, cattrs.BaseValidationError):
+    if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
         with_notes, without_notes = exc.group_exceptions()
         for sub, note in with_notes:
             name = getattr(note, "name", None)
@@ -440,25 +507,36 @@ def _collect(exc: BaseException, cls: Any, value: Any, path: Path, doc: Document
                 sub_type = attribute.type if attribute is not None else None
                 sub_value = value.get(key) if isinstance(value, dict) else None
                 if isinstance(sub, KeyError):
-                    problems.append(Problem(
-                        code="missing-key", message=f"missing required key `{key}`",
-                        location=doc.locate(path), hint=_field_doc(attribute)))
+                    problems.append(
+                        Problem(
+                            code="missing-key",
+                            message=f"missing required key `{key}`",
+                            location=doc.locate(path),
+                            hint=_field_doc(attribute),
+                        )
+                    )
                     continue
                 _collect(sub, _resolve_type(sub_type), sub_value, (*path, key), doc, problems)
             else:
                 index = getattr(note, "index", None)
                 sub_value = None
                 item_type = _item_type(cls)
-                if isinstance(value, list) and isinstance(index, int) and index < len(value):
+                in_list = isinstance(value, list) and isinstance(index, int) and index < len(value)
+                if in_list or (isinstance(value, dict) and index in value):
                     sub_value = value[index]
-                elif isinstance(value, dict) and index in value:
-                    sub_value = value[index]
-                _collect(sub, item_type, sub_value, (*path, index if index is not None else "?"),
-                         doc, problems)
+                _collect(
+                    sub,
+                    item_type,
+                    sub_value,
+                    (*path, index if index is not None else "?"),
+                    doc,
+                    problems,
+                )
         for sub in without_notes:
             _collect(sub, cls, value, path, doc, problems)
         return
-    code, hint = "wrong-type", None
+    code = "wrong-type"
+    hint: str | None = None
     if isinstance(exc, _InvalidValue):
         code, hint = "invalid-value", exc.hint
     elif not isinstance(exc, _WrongType):

@@ -22,7 +22,15 @@ import yaml
 
 from .errors import Location, Problem, Severity
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "YamlNumber", "decode_text", "read_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Document",
+    "YamlNumber",
+    "decode_text",
+    "read_yaml",
+]
 
 MAX_BYTES = 5_000_000
 """Largest YAML file read, in bytes."""
@@ -62,7 +70,7 @@ class Document:
     file: str | None
     """The file name as given, for messages."""
     value: Any
-    """The document: dicts, lists, ``str``, [`YamlNumber`][bdg_indicators._yaml.YamlNumber], ``bool``, ``None``."""
+    """The document: dicts, lists, ``str``, ``YamlNumber``, ``bool`` and ``None``."""
     values: dict[Path, tuple[int, int]]
     """1-based (line, column) of each value, by path."""
     keys: dict[Path, tuple[int, int]]
@@ -71,7 +79,7 @@ class Document:
     """Problems found while reading."""
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
-        """The location of the value (or its key) at ``path``, or of its nearest located ancestor."""
+        """Where the value (or its key) at ``path`` is, or its nearest located ancestor."""
         table = self.keys if key else self.values
         probe = tuple(path)
         while True:
@@ -137,11 +145,7 @@ def decode_text(data: bytes, file: str | None) -> tuple[str | None, list[Problem
         )
         return None, problems
     if not unicodedata.is_normalized("NFC", text):
-        for index, char in enumerate(text):
-            if unicodedata.combining(char):
-                break
-        else:  # pragma: no cover - non-NFC text always has a combining character
-            index = 0
+        index = next((i for i, char in enumerate(text) if unicodedata.combining(char)), 0)
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
         problems.append(
@@ -181,11 +185,24 @@ class _Reader:
         self.problems: list[Problem] = []
         self.nodes = 0
 
-    def problem(self, code: str, message: str, at: tuple[int, int], path: Path = (), *,
-                hint: str | None = None, severity: Severity = Severity.ERROR) -> None:
+    def problem(
+        self,
+        code: str,
+        message: str,
+        at: tuple[int, int],
+        path: Path = (),
+        *,
+        hint: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         self.problems.append(
-            Problem(code=code, message=message, hint=hint, severity=severity,
-                    location=Location(file=self.file, line=at[0], column=at[1], path=path))
+            Problem(
+                code=code,
+                message=message,
+                hint=hint,
+                severity=severity,
+                location=Location(file=self.file, line=at[0], column=at[1], path=path),
+            )
         )
 
     def read(self, events: Iterator[Any]) -> Any:
@@ -197,14 +214,22 @@ class _Reader:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self.problem("yaml-multiple-documents", "a second YAML document starts here", at)
+                    self.problem(
+                        "yaml-multiple-documents", "a second YAML document starts here", at
+                    )
                     raise _Abort
                 continue
-            if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+            if isinstance(
+                event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent
+            ):
                 continue
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                self.problem("yaml-alias", "anchors and aliases (`&name`, `*name`) are not allowed "
-                             "in spec files", at, hint="write the value out in full")
+                self.problem(
+                    "yaml-alias",
+                    "anchors and aliases (`&name`, `*name`) are not allowed in spec files",
+                    at,
+                    hint="write the value out in full",
+                )
                 raise _Abort
             if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 frame = stack.pop()
@@ -217,8 +242,9 @@ class _Reader:
                 continue
             self.nodes += 1
             if self.nodes > MAX_NODES:
-                self.problem("yaml-too-many-nodes", f"the document has more than {MAX_NODES:,} "
-                             "values", at)
+                self.problem(
+                    "yaml-too-many-nodes", f"the document has more than {MAX_NODES:,} values", at
+                )
                 raise _Abort
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
@@ -226,8 +252,9 @@ class _Reader:
                 implicit is True or (isinstance(implicit, tuple) and any(implicit))
             )
             if tag is not None and tag != "!" and explicit_tag:
-                self.problem("yaml-tag", f"explicit tag `{tag}` is not allowed", at,
-                             hint="remove the tag")
+                self.problem(
+                    "yaml-tag", f"explicit tag `{tag}` is not allowed", at, hint="remove the tag"
+                )
             parent = stack[-1] if stack else None
             child_path = self.child_path(parent)
             if isinstance(event, yaml.ScalarEvent):
@@ -242,10 +269,16 @@ class _Reader:
                 self.problem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", at)
                 raise _Abort
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            is_key = parent is not None and isinstance(parent.container, dict) and not parent.have_key
+            is_key = (
+                parent is not None and isinstance(parent.container, dict) and not parent.have_key
+            )
             if is_key:
-                self.problem("wrong-type", "a mapping key must be plain text, not a list or "
-                             "mapping", at, child_path)
+                self.problem(
+                    "wrong-type",
+                    "a mapping key must be plain text, not a list or mapping",
+                    at,
+                    child_path,
+                )
                 assert parent is not None
                 parent.pending_key, parent.pending_key_at, parent.have_key = None, at, True
             stack.append(_Frame(container=container, path=child_path, start=at, is_key=is_key))
@@ -272,7 +305,9 @@ class _Reader:
             self.problem(
                 "yaml-1-1-ambiguity",
                 f"`{text}` is read as the text {text!r}, but YAML 1.1 tools read it as {yaml11}",
-                at, path, severity=Severity.WARNING,
+                at,
+                path,
+                severity=Severity.WARNING,
                 hint=f'write "{text}" in quotes if you mean text, or true/false or a plain number',
             )
         return value
@@ -298,9 +333,13 @@ class _Reader:
         if key in frame.container:
             assert key_at is not None
             first = frame.key_lines[key]
-            self.problem("yaml-duplicate-key", f"key `{key}` appears twice in this mapping "
-                         f"(first on line {first})", key_at, path,
-                         hint="remove or rename one of them; YAML tools silently keep the last")
+            self.problem(
+                "yaml-duplicate-key",
+                f"key `{key}` appears twice in this mapping (first on line {first})",
+                key_at,
+                path,
+                hint="remove or rename one of them; YAML tools silently keep the last",
+            )
             return
         assert key_at is not None
         frame.key_lines[key] = key_at[0]
@@ -327,5 +366,10 @@ def read_yaml(text: str, file: str | None = None) -> Document:
     except _Abort:
         value = None
     reader.values.setdefault((), (1, 1))
-    return Document(file=file, value=value, values=reader.values, keys=reader.keys,
-                    problems=tuple(reader.problems))
+    return Document(
+        file=file,
+        value=value,
+        values=reader.values,
+        keys=reader.keys,
+        problems=tuple(reader.problems),
+    )

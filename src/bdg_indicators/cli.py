@@ -72,8 +72,14 @@ def _load(source: str) -> Any:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 def specs(fmt: str) -> None:
     """List the shipped specs, with their goal and target counts."""
     from .loading import shipped_specs, validate_spec
@@ -83,16 +89,18 @@ def specs(fmt: str) -> None:
         report = validate_spec(str(shipped.path))
         spec = report.spec
         targets = [t for _, t in spec.targets()] if spec else []
-        rows.append({
-            "id": shipped.id,
-            "title": spec.title.vi if spec else None,
-            "path": str(shipped.path),
-            "extends": spec.extends if spec else None,
-            "goals": len(spec.goals) if spec else 0,
-            "targets": len(targets),
-            "verified_targets": sum(t.source_in_force.is_verified for t in targets),
-            "valid": report.valid,
-        })
+        rows.append(
+            {
+                "id": shipped.id,
+                "title": spec.title.vi if spec else None,
+                "path": str(shipped.path),
+                "extends": spec.extends if spec else None,
+                "goals": len(spec.goals) if spec else 0,
+                "targets": len(targets),
+                "verified_targets": sum(t.source_in_force.is_verified for t in targets),
+                "valid": report.valid,
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -101,17 +109,29 @@ def specs(fmt: str) -> None:
 
     table = Table(title="Shipped specs")
     for name in ("id", "title", "goals", "targets", "verified"):
-        table.add_column(name, justify="right" if name in ("goals", "targets", "verified") else "left")
+        table.add_column(
+            name, justify="right" if name in ("goals", "targets", "verified") else "left"
+        )
     for row in rows:
-        table.add_row(row["id"], row["title"] or "(invalid)", str(row["goals"]),
-                      str(row["targets"]), str(row["verified_targets"]))
+        table.add_row(
+            str(row["id"]),
+            str(row["title"] or "(invalid)"),
+            str(row["goals"]),
+            str(row["targets"]),
+            str(row["verified_targets"]),
+        )
     Console(width=120).print(table)
 
 
 @cli.command()
 @click.argument("source", metavar="SPEC")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of labels and wording.")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of labels and wording.",
+)
 def show(source: str, lang: str) -> None:
     """Print the goal > target > milestone tree of a spec as a person reads it."""
     from .describe import describe_milestone, describe_status
@@ -133,19 +153,23 @@ def show(source: str, lang: str) -> None:
         for target in goal.targets:
             indicator = spec.indicator(target.indicator)
             source_ = target.source_in_force
-            click.echo(f"  {target_word} {target.id}: {target.label.text(lang)}"
-                       f"  [{describe_status(source_, lang)}]")
+            click.echo(
+                f"  {target_word} {target.id}: {target.label.text(lang)}"
+                f"  [{describe_status(source_, lang)}]"
+            )
             restriction = "".join(f"[{k}={v}]" for k, v in target.breakdown)
             click.echo(f"    {indicator.label.text(lang)}{restriction} ({indicator.unit})")
             for milestone in target.milestones_in_force:
                 click.echo(f"    • {describe_milestone(milestone, indicator, lang)}")
             if target.amendments:
-                original = "; ".join(describe_milestone(m, indicator, lang)
-                                     for m in target.milestones)
+                original = "; ".join(
+                    describe_milestone(m, indicator, lang) for m in target.milestones
+                )
                 word = "trước sửa đổi" if lang == "vi" else "before amendment"
                 click.echo(f"      ({word}: {original})")
-            click.echo(f"    ⤷ {source_.clause}" + (f" — “{source_.wording}”" if source_.wording
-                                                    else ""))
+            click.echo(
+                f"    ⤷ {source_.clause}" + (f" — “{source_.wording}”" if source_.wording else "")
+            )
     if spec.removed:
         click.echo("")
         click.echo("Chỉ tiêu bỏ:" if lang == "vi" else "Removed targets:")
@@ -223,9 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         click.echo(f"bdg: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo(f"This is a bug in bdg_indicators. Please report it at {ISSUES_URL} with the "
-                   "command and the files you used" + ("." if debug else
-                                                       "; run again with --debug for details."),
-                   err=True)
+        click.echo(
+            f"This is a bug in bdg_indicators. Please report it at {ISSUES_URL} with the "
+            "command and the files you used"
+            + ("." if debug else "; run again with --debug for details."),
+            err=True,
+        )
         return EXIT_INTERNAL
     return 0

@@ -25,40 +25,83 @@ from .spec import (
 __all__ = ["describe_milestone", "describe_status", "format_number", "format_unit"]
 
 _OPS = {
-    "vi": {ComparisonOp.AT_LEAST: "từ {v} trở lên", ComparisonOp.MORE_THAN: "trên {v}",
-           ComparisonOp.AT_MOST: "không vượt quá {v}", ComparisonOp.LESS_THAN: "dưới {v}",
-           ComparisonOp.ABOUT: "khoảng {v} (± {t})", ComparisonOp.BETWEEN: "từ {v} đến {u}",
-           ComparisonOp.EQUALS: "bằng {v}"},
-    "en": {ComparisonOp.AT_LEAST: "at least {v}", ComparisonOp.MORE_THAN: "more than {v}",
-           ComparisonOp.AT_MOST: "at most {v}", ComparisonOp.LESS_THAN: "less than {v}",
-           ComparisonOp.ABOUT: "about {v} (± {t})", ComparisonOp.BETWEEN: "between {v} and {u}",
-           ComparisonOp.EQUALS: "equal to {v}"},
+    "vi": {
+        ComparisonOp.AT_LEAST: "từ {v} trở lên",
+        ComparisonOp.MORE_THAN: "trên {v}",
+        ComparisonOp.AT_MOST: "không vượt quá {v}",
+        ComparisonOp.LESS_THAN: "dưới {v}",
+        ComparisonOp.ABOUT: "khoảng {v} (± {t})",
+        ComparisonOp.BETWEEN: "từ {v} đến {u}",
+        ComparisonOp.EQUALS: "bằng {v}",
+    },
+    "en": {
+        ComparisonOp.AT_LEAST: "at least {v}",
+        ComparisonOp.MORE_THAN: "more than {v}",
+        ComparisonOp.AT_MOST: "at most {v}",
+        ComparisonOp.LESS_THAN: "less than {v}",
+        ComparisonOp.ABOUT: "about {v} (± {t})",
+        ComparisonOp.BETWEEN: "between {v} and {u}",
+        ComparisonOp.EQUALS: "equal to {v}",
+    },
 }
 _WHEN = {
     "vi": {WhenKind.BY: "đến {p}", WhenKind.EVERY: "hằng năm {p}", WhenKind.FROM: "từ {p} trở đi"},
-    "en": {WhenKind.BY: "by {p}", WhenKind.EVERY: "every year of {p}", WhenKind.FROM: "from {p} on"},
+    "en": {
+        WhenKind.BY: "by {p}",
+        WhenKind.EVERY: "every year of {p}",
+        WhenKind.FROM: "from {p} on",
+    },
 }
 _UNITS = {
-    "vi": {"percent": "%", "percentage_point": " điểm phần trăm", "per_100": "/100",
-           "per_1000": "‰", "per_100000": "/100.000", "ty_dong": " tỷ đồng",
-           "trieu_dong": " triệu đồng", "nghin_dong": " nghìn đồng", "dong": " đồng",
-           "person": " người", "child": " trẻ em", "point": " điểm", "hour": " giờ",
-           "times": " lần", "boolean": "", "dimensionless": ""},
-    "en": {"percent": "%", "percentage_point": " percentage points", "per_100": " per 100",
-           "per_1000": " per 1,000", "per_100000": " per 100,000", "ty_dong": " billion VND",
-           "trieu_dong": " million VND", "nghin_dong": " thousand VND", "dong": " VND",
-           "boolean": "", "dimensionless": ""},
+    "vi": {
+        "percent": "%",
+        "percentage_point": " điểm phần trăm",
+        "per_100": "/100",
+        "per_1000": "‰",
+        "per_100000": "/100.000",
+        "ty_dong": " tỷ đồng",
+        "trieu_dong": " triệu đồng",
+        "nghin_dong": " nghìn đồng",
+        "dong": " đồng",
+        "person": " người",
+        "child": " trẻ em",
+        "point": " điểm",
+        "hour": " giờ",
+        "times": " lần",
+        "boolean": "",
+        "dimensionless": "",
+    },
+    "en": {
+        "percent": "%",
+        "percentage_point": " percentage points",
+        "per_100": " per 100",
+        "per_1000": " per 1,000",
+        "per_100000": " per 100,000",
+        "ty_dong": " billion VND",
+        "trieu_dong": " million VND",
+        "nghin_dong": " thousand VND",
+        "dong": " VND",
+        "boolean": "",
+        "dimensionless": "",
+    },
 }
 _STATUS = {
-    "vi": {VerificationStatus.VERIFIED: "đã kiểm chứng", VerificationStatus.PARAPHRASE:
-           "diễn giải, chưa đối chiếu nguyên văn", VerificationStatus.UNVERIFIED: "CHƯA KIỂM CHỨNG"},
-    "en": {VerificationStatus.VERIFIED: "verified", VerificationStatus.PARAPHRASE:
-           "paraphrase, wording not checked", VerificationStatus.UNVERIFIED: "UNVERIFIED"},
+    "vi": {
+        VerificationStatus.VERIFIED: "đã kiểm chứng",
+        VerificationStatus.PARAPHRASE: "diễn giải, chưa đối chiếu nguyên văn",
+        VerificationStatus.UNVERIFIED: "CHƯA KIỂM CHỨNG",
+    },
+    "en": {
+        VerificationStatus.VERIFIED: "verified",
+        VerificationStatus.PARAPHRASE: "paraphrase, wording not checked",
+        VerificationStatus.UNVERIFIED: "UNVERIFIED",
+    },
 }
 
 
-def format_number(value: Fraction | float | int, decimals: int | None = None,
-                  lang: str = "vi") -> str:
+def format_number(
+    value: Fraction | float | int, decimals: int | None = None, lang: str = "vi"
+) -> str:
     """A number for people: rounded half away from zero to ``decimals`` (trailing zeros of an
     exact value dropped when ``decimals`` is ``None``), with the language's separators."""
     exact = Fraction(value)
@@ -104,7 +147,9 @@ def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
         v=_threshold(comparison.threshold, unit, lang),
         u=_threshold(comparison.upper, unit, lang) if comparison.upper else "",
         t=format_number(comparison.tolerance, None, lang) + format_unit(unit, lang)
-        if comparison.tolerance is not None else "")
+        if comparison.tolerance is not None
+        else "",
+    )
 
 
 def _change(change: Change, indicator: Indicator, lang: str) -> str:

@@ -69,64 +69,244 @@ def _catalogue(*entries: tuple[str, str, str]) -> Mapping[str, ProblemCode]:
 
 PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     # --- reading files
-    ("file-not-found", "File not found", "The path does not name a readable file. Check the spelling, or give a shipped spec id (`bdg specs` lists them)."),
-    ("file-too-large", "File too large", "Spec files are small; a file over the size limit is refused before it is parsed. Split it, or check that the right file was given."),
-    ("not-utf8", "Not UTF-8", "The file is not valid UTF-8 text. Save it as UTF-8 (in Excel or Word: *Save as*, encoding *UTF-8*)."),
-    ("not-nfc", "Decomposed Unicode", "The text has characters in decomposed Unicode form (a letter followed by separate combining accents), as some keyboards and PDF copies produce. It is read as its composed (NFC) form, so names still match; re-save the file with composed characters to silence this warning."),
+    (
+        "file-not-found",
+        "File not found",
+        "The path does not name a readable file. Check the spelling, or give a shipped spec id (`bdg specs` lists them).",
+    ),
+    (
+        "file-too-large",
+        "File too large",
+        "Spec files are small; a file over the size limit is refused before it is parsed. Split it, or check that the right file was given.",
+    ),
+    (
+        "not-utf8",
+        "Not UTF-8",
+        "The file is not valid UTF-8 text. Save it as UTF-8 (in Excel or Word: *Save as*, encoding *UTF-8*).",
+    ),
+    (
+        "not-nfc",
+        "Decomposed Unicode",
+        "The text has characters in decomposed Unicode form (a letter followed by separate combining accents), as some keyboards and PDF copies produce. It is read as its composed (NFC) form, so names still match; re-save the file with composed characters to silence this warning.",
+    ),
     # --- YAML
-    ("yaml-syntax", "YAML syntax error", "The file is not well-formed YAML. Look at the line shown and the one before it: usually a missing `:`, a bad indentation or an unclosed quote or bracket."),
-    ("yaml-duplicate-key", "Duplicate key", "The same key appears twice in one mapping. Most YAML tools silently keep the last one; here it is an error. Remove or rename one of them."),
-    ("yaml-alias", "YAML anchors and aliases are not allowed", "Spec files may not use `&anchor` / `*alias`: they make files hard to read and can be abused to exhaust memory. Write the value out."),
-    ("yaml-too-deep", "Nesting too deep", "The document nests more levels than any spec needs; it is refused. Check for runaway brackets."),
-    ("yaml-too-many-nodes", "Document too large", "The document has more values than any spec needs; it is refused."),
-    ("yaml-multiple-documents", "More than one YAML document", "A spec file holds one YAML document; remove the extra `---` separators."),
-    ("yaml-tag", "Explicit YAML tag", "Explicit tags such as `!!python/object` are not allowed in spec files. Remove the tag."),
-    ("yaml-1-1-ambiguity", "Value read differently by YAML 1.1 tools", "This plain value (such as `yes`, `no`, `on`, `off`, `1:30` or `010`) means one thing here and another to YAML 1.1 tools (PyYAML reads `yes` as true and `1:30` as 90). Quote it to say you mean text, or write `true`/`false` or a plain number."),
+    (
+        "yaml-syntax",
+        "YAML syntax error",
+        "The file is not well-formed YAML. Look at the line shown and the one before it: usually a missing `:`, a bad indentation or an unclosed quote or bracket.",
+    ),
+    (
+        "yaml-duplicate-key",
+        "Duplicate key",
+        "The same key appears twice in one mapping. Most YAML tools silently keep the last one; here it is an error. Remove or rename one of them.",
+    ),
+    (
+        "yaml-alias",
+        "YAML anchors and aliases are not allowed",
+        "Spec files may not use `&anchor` / `*alias`: they make files hard to read and can be abused to exhaust memory. Write the value out.",
+    ),
+    (
+        "yaml-too-deep",
+        "Nesting too deep",
+        "The document nests more levels than any spec needs; it is refused. Check for runaway brackets.",
+    ),
+    (
+        "yaml-too-many-nodes",
+        "Document too large",
+        "The document has more values than any spec needs; it is refused.",
+    ),
+    (
+        "yaml-multiple-documents",
+        "More than one YAML document",
+        "A spec file holds one YAML document; remove the extra `---` separators.",
+    ),
+    (
+        "yaml-tag",
+        "Explicit YAML tag",
+        "Explicit tags such as `!!python/object` are not allowed in spec files. Remove the tag.",
+    ),
+    (
+        "yaml-1-1-ambiguity",
+        "Value read differently by YAML 1.1 tools",
+        "This plain value (such as `yes`, `no`, `on`, `off`, `1:30` or `010`) means one thing here and another to YAML 1.1 tools (PyYAML reads `yes` as true and `1:30` as 90). Quote it to say you mean text, or write `true`/`false` or a plain number.",
+    ),
     # --- structure
-    ("wrong-type", "Wrong type", "The value has the wrong type for this key, e.g. text where a number or a list is expected."),
+    (
+        "wrong-type",
+        "Wrong type",
+        "The value has the wrong type for this key, e.g. text where a number or a list is expected.",
+    ),
     ("missing-key", "Missing required key", "A required key is absent. Add it."),
-    ("unknown-key", "Unknown key", "The key is not part of the spec format (format version 1). Check the spelling; the hint suggests the closest known key."),
-    ("invalid-value", "Invalid value", "The value is of the right type but not allowed here (for example an empty text, or a value outside the allowed list)."),
-    ("invalid-id", "Invalid identifier", "Identifiers of data items, indicators, breakdowns and their values are lowercase ASCII letters, digits and `_`, starting with a letter (e.g. `literacy_rate_15_40`). Labels carry the Vietnamese text."),
-    ("duplicate-id", "Duplicate id", "Two goals, targets, data items or indicators share an id. Ids must be unique within a spec."),
-    ("unsupported-format-version", "Unsupported format version", "`bdg_spec` must be 1, the only version of the format this release reads."),
-    ("invalid-number", "Invalid number", "A number in a spec file is written in machine form: digits, an optional `-` and a `.` for decimals (`97.9`, not `97,9`)."),
-    ("invalid-quantity", "Invalid quantity", "A threshold is a number optionally followed by a unit, e.g. `95`, `95 percent`, `0.15 percentage_point`, `35 tỷ đồng`."),
+    (
+        "unknown-key",
+        "Unknown key",
+        "The key is not part of the spec format (format version 1). Check the spelling; the hint suggests the closest known key.",
+    ),
+    (
+        "invalid-value",
+        "Invalid value",
+        "The value is of the right type but not allowed here (for example an empty text, or a value outside the allowed list).",
+    ),
+    (
+        "invalid-id",
+        "Invalid identifier",
+        "Identifiers of data items, indicators, breakdowns and their values are lowercase ASCII letters, digits and `_`, starting with a letter (e.g. `literacy_rate_15_40`). Labels carry the Vietnamese text.",
+    ),
+    (
+        "duplicate-id",
+        "Duplicate id",
+        "Two goals, targets, data items or indicators share an id. Ids must be unique within a spec.",
+    ),
+    (
+        "unsupported-format-version",
+        "Unsupported format version",
+        "`bdg_spec` must be 1, the only version of the format this release reads.",
+    ),
+    (
+        "invalid-number",
+        "Invalid number",
+        "A number in a spec file is written in machine form: digits, an optional `-` and a `.` for decimals (`97.9`, not `97,9`).",
+    ),
+    (
+        "invalid-quantity",
+        "Invalid quantity",
+        "A threshold is a number optionally followed by a unit, e.g. `95`, `95 percent`, `0.15 percentage_point`, `35 tỷ đồng`.",
+    ),
     # --- references
-    ("unknown-reference", "Unknown reference", "The name does not refer to anything defined in this spec or the spec it extends. Check the spelling; the hint suggests the closest name."),
-    ("extends-cycle", "Cycle in `extends`", "Specs extend one another in a circle. Break the cycle."),
-    ("formula-cycle", "Cycle between indicators", "Indicators refer to one another in a circle, so none of them can be computed."),
-    ("spec-not-found", "Spec not found", "No shipped spec has that id and no file has that path. `bdg specs` lists the shipped ids."),
+    (
+        "unknown-reference",
+        "Unknown reference",
+        "The name does not refer to anything defined in this spec or the spec it extends. Check the spelling; the hint suggests the closest name.",
+    ),
+    (
+        "extends-cycle",
+        "Cycle in `extends`",
+        "Specs extend one another in a circle. Break the cycle.",
+    ),
+    (
+        "formula-cycle",
+        "Cycle between indicators",
+        "Indicators refer to one another in a circle, so none of them can be computed.",
+    ),
+    (
+        "spec-not-found",
+        "Spec not found",
+        "No shipped spec has that id and no file has that path. `bdg specs` lists the shipped ids.",
+    ),
     # --- formulas
-    ("formula-syntax", "Formula syntax error", "The formula does not parse. Formulas use + - * /, parentheses, numbers (with an optional `%`), names of data items and indicators, breakdown selectors `name[sex=female]`, comparisons, `and`/`or`/`not`, and the functions `min`, `max`, `share`."),
-    ("formula-unknown-name", "Unknown name in formula", "The formula names something that is neither a data item nor an indicator of this spec."),
-    ("formula-unknown-function", "Unknown function", "Only `min`, `max` and `share` may be called in formulas."),
-    ("formula-arguments", "Wrong arguments", "The function was called with the wrong number or kind of arguments."),
-    ("formula-too-complex", "Formula too complex", "The formula nests too deeply or is too long to be a real indicator formula."),
-    ("formula-type", "Formula type error", "A comparison is used where a number is expected, or a number where a condition is expected (e.g. the first argument of `share`)."),
+    (
+        "formula-syntax",
+        "Formula syntax error",
+        "The formula does not parse. Formulas use + - * /, parentheses, numbers (with an optional `%`), names of data items and indicators, breakdown selectors `name[sex=female]`, comparisons, `and`/`or`/`not`, and the functions `min`, `max`, `share`.",
+    ),
+    (
+        "formula-unknown-name",
+        "Unknown name in formula",
+        "The formula names something that is neither a data item nor an indicator of this spec.",
+    ),
+    (
+        "formula-unknown-function",
+        "Unknown function",
+        "Only `min`, `max` and `share` may be called in formulas.",
+    ),
+    (
+        "formula-arguments",
+        "Wrong arguments",
+        "The function was called with the wrong number or kind of arguments.",
+    ),
+    (
+        "formula-too-complex",
+        "Formula too complex",
+        "The formula nests too deeply or is too long to be a real indicator formula.",
+    ),
+    (
+        "formula-type",
+        "Formula type error",
+        "A comparison is used where a number is expected, or a number where a condition is expected (e.g. the first argument of `share`).",
+    ),
     # --- units
-    ("unknown-unit", "Unknown unit", "The unit is not in the library's unit registry. See the units reference for the names it knows (person, child, percent, per_1000, tỷ đồng, ...)."),
-    ("unit-mismatch", "Dimension mismatch", "The formula's unit has a different dimension from the indicator's declared unit, or two terms of a sum have different dimensions (e.g. people plus money). Check the formula and the units of its data items."),
+    (
+        "unknown-unit",
+        "Unknown unit",
+        "The unit is not in the library's unit registry. See the units reference for the names it knows (person, child, percent, per_1000, tỷ đồng, ...).",
+    ),
+    (
+        "unit-mismatch",
+        "Dimension mismatch",
+        "The formula's unit has a different dimension from the indicator's declared unit, or two terms of a sum have different dimensions (e.g. people plus money). Check the formula and the units of its data items.",
+    ),
     # --- periods and milestones
-    ("invalid-period", "Invalid period", "Periods are written `2020` (year), `2020-S1` (first half-year, 6 tháng đầu năm), `2020-Q3` (quarter), `2020-06` (month), `2016/2020` (span of years) or `term:2016/2021` (elected term)."),
-    ("milestone-condition", "Milestone has no single condition", "A milestone states exactly one condition: `at_least`, `more_than`, `at_most`, `less_than`, `about` (with `tolerance`), `between`, `equals`, `increase_by` or `reduce_by`."),
-    ("milestone-when", "Milestone has no single time", "A milestone says when it applies with exactly one of `by` (at a period), `every` (each period of a range) or `from` (from a period onward, optionally `until`)."),
-    ("change-kind-missing", "Change target does not say relative or absolute", "`increase_by` / `reduce_by` must say `change: relative` (a % of the base value) or `change: absolute` (in the indicator's unit; percentage points for a percent indicator). \"giảm 0,15% so với năm 2018\" is read both ways in practice, so the spec must choose."),
-    ("tolerance-missing", "`about` without a tolerance", "An `about` milestone (\"khoảng 60%\") needs an explicit `tolerance` in the indicator's unit, e.g. `{about: 60, tolerance: 2}`."),
-    ("criteria-without-criteria", "Per-criterion condition on an indicator without criteria", "`each_criterion` applies only to indicators defined by `criteria` (score rules such as the child-friendly commune standard)."),
-    ("unknown-attribute", "Unknown org-unit attribute", "The milestone depends on an org-unit attribute that the spec does not declare under `attributes`, or names a value the attribute does not allow."),
+    (
+        "invalid-period",
+        "Invalid period",
+        "Periods are written `2020` (year), `2020-S1` (first half-year, 6 tháng đầu năm), `2020-Q3` (quarter), `2020-06` (month), `2016/2020` (span of years) or `term:2016/2021` (elected term).",
+    ),
+    (
+        "milestone-condition",
+        "Milestone has no single condition",
+        "A milestone states exactly one condition: `at_least`, `more_than`, `at_most`, `less_than`, `about` (with `tolerance`), `between`, `equals`, `increase_by` or `reduce_by`.",
+    ),
+    (
+        "milestone-when",
+        "Milestone has no single time",
+        "A milestone says when it applies with exactly one of `by` (at a period), `every` (each period of a range) or `from` (from a period onward, optionally `until`).",
+    ),
+    (
+        "change-kind-missing",
+        "Change target does not say relative or absolute",
+        '`increase_by` / `reduce_by` must say `change: relative` (a % of the base value) or `change: absolute` (in the indicator\'s unit; percentage points for a percent indicator). "giảm 0,15% so với năm 2018" is read both ways in practice, so the spec must choose.',
+    ),
+    (
+        "tolerance-missing",
+        "`about` without a tolerance",
+        'An `about` milestone ("khoảng 60%") needs an explicit `tolerance` in the indicator\'s unit, e.g. `{about: 60, tolerance: 2}`.',
+    ),
+    (
+        "criteria-without-criteria",
+        "Per-criterion condition on an indicator without criteria",
+        "`each_criterion` applies only to indicators defined by `criteria` (score rules such as the child-friendly commune standard).",
+    ),
+    (
+        "unknown-attribute",
+        "Unknown org-unit attribute",
+        "The milestone depends on an org-unit attribute that the spec does not declare under `attributes`, or names a value the attribute does not allow.",
+    ),
     # --- provenance and extension
-    ("source-missing", "Target without a source", "Every target cites its source (clause, wording, verification status). Add `source:`."),
-    ("override-needs-source", "Changed milestones without a source", "A target that changes the milestones of the spec it extends must cite the document that sets the new values."),
-    ("remove-needs-reason", "Removal without a reason", "Removing a target of the extended spec needs a stated reason: `remove: \"lý do ...\"`."),
-    ("unknown-amendment", "Unknown amendment", "The target refers to an amendment that the framework does not list under `amendments`."),
+    (
+        "source-missing",
+        "Target without a source",
+        "Every target cites its source (clause, wording, verification status). Add `source:`.",
+    ),
+    (
+        "override-needs-source",
+        "Changed milestones without a source",
+        "A target that changes the milestones of the spec it extends must cite the document that sets the new values.",
+    ),
+    (
+        "remove-needs-reason",
+        "Removal without a reason",
+        'Removing a target of the extended spec needs a stated reason: `remove: "lý do ..."`.',
+    ),
+    (
+        "unknown-amendment",
+        "Unknown amendment",
+        "The target refers to an amendment that the framework does not list under `amendments`.",
+    ),
     # --- org units
     ("duplicate-org-unit", "Duplicate org-unit code", "Two org units have the same code."),
-    ("unknown-parent", "Unknown parent org unit", "The parent code does not name an org unit in the file."),
+    (
+        "unknown-parent",
+        "Unknown parent org unit",
+        "The parent code does not name an org unit in the file.",
+    ),
     ("org-unit-cycle", "Cycle in org-unit tree", "Org units are their own ancestors."),
     ("csv-format", "Malformed CSV", "The CSV file lacks a required column or has a malformed row."),
     # --- internal
-    ("internal-error", "Internal error", "Something went wrong inside bdg_indicators. This is a bug: please report it with the file that caused it."),
+    (
+        "internal-error",
+        "Internal error",
+        "Something went wrong inside bdg_indicators. This is a bug: please report it with the file that caused it.",
+    ),
 )
 """Every problem code the library can report, with its title and what to do."""
 

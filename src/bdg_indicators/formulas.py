@@ -42,11 +42,11 @@ __all__ = [
     "Call",
     "Compare",
     "Formula",
+    "Negate",
     "Node",
     "Not",
     "Number",
     "Reference",
-    "Negate",
     "parse_formula",
 ]
 
@@ -200,8 +200,16 @@ class _Token:
 
 
 def _syntax(message: str, offset: int, hint: str | None = None) -> FormulaError:
-    return FormulaError([Problem(code="formula-syntax", message=message, hint=hint,
-                                 location=Location(column=offset + 1))])
+    return FormulaError(
+        [
+            Problem(
+                code="formula-syntax",
+                message=message,
+                hint=hint,
+                location=Location(column=offset + 1),
+            )
+        ]
+    )
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -216,7 +224,7 @@ def _tokenize(text: str) -> list[_Token]:
                 hint = None
             if char in "'\"":
                 hint = "formulas contain no text in quotes"
-            elif char == "." :
+            elif char == ".":
                 hint = "numbers are written like 0.5"
             raise _syntax(f"unexpected character `{char}`", pos, hint)
         kind = match.lastgroup
@@ -260,15 +268,24 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaError([Problem(code="formula-too-complex",
-                                        message=f"the formula nests more than {MAX_DEPTH} levels",
-                                        location=Location(column=self.token.offset + 1))])
+            raise FormulaError(
+                [
+                    Problem(
+                        code="formula-too-complex",
+                        message=f"the formula nests more than {MAX_DEPTH} levels",
+                        location=Location(column=self.token.offset + 1),
+                    )
+                ]
+            )
 
     def parse(self) -> Node:
         node = self.or_()
         if self.token.kind != "end":
-            raise _syntax(f"unexpected `{self.token.text}`", self.token.offset,
-                          "an operator (+ - * /) may be missing")
+            raise _syntax(
+                f"unexpected `{self.token.text}`",
+                self.token.offset,
+                "an operator (+ - * /) may be missing",
+            )
         return node
 
     def or_(self) -> Node:
@@ -307,8 +324,11 @@ class _Parser:
             return left
         right = self.sum()
         if self.token.text in ("<", "<=", ">", ">=", "==", "!="):
-            raise _syntax("comparisons cannot be chained", self.token.offset,
-                          "join two comparisons with `and`")
+            raise _syntax(
+                "comparisons cannot be chained",
+                self.token.offset,
+                "join two comparisons with `and`",
+            )
         return Compare(op=token.text, left=left, right=right, offset=token.offset)
 
     def sum(self) -> Node:
@@ -381,10 +401,16 @@ class _Parser:
 
     def call(self, name: _Token) -> Node:
         if name.text not in FUNCTIONS:
-            raise FormulaError([Problem(
-                code="formula-unknown-function", message=f"unknown function `{name.text}`",
-                hint="formulas may call only " + ", ".join(f"`{f}`" for f in FUNCTIONS),
-                location=Location(column=name.offset + 1))])
+            raise FormulaError(
+                [
+                    Problem(
+                        code="formula-unknown-function",
+                        message=f"unknown function `{name.text}`",
+                        hint="formulas may call only " + ", ".join(f"`{f}`" for f in FUNCTIONS),
+                        location=Location(column=name.offset + 1),
+                    )
+                ]
+            )
         self.expect("(")
         self.enter()
         args: list[Node] = []
@@ -415,20 +441,31 @@ class _Parser:
         return _check_call(name, tuple(args), tuple(kwargs.items()))
 
 
-def _check_call(name: _Token, args: tuple[Node, ...],
-                kwargs: tuple[tuple[str, Node | str], ...]) -> Call:
+def _check_call(
+    name: _Token, args: tuple[Node, ...], kwargs: tuple[tuple[str, Node | str], ...]
+) -> Call:
     def fail(message: str) -> FormulaError:
-        return FormulaError([Problem(code="formula-arguments", message=message,
-                                     location=Location(column=name.offset + 1))])
+        return FormulaError(
+            [
+                Problem(
+                    code="formula-arguments",
+                    message=message,
+                    location=Location(column=name.offset + 1),
+                )
+            ]
+        )
 
     keys = {k for k, _ in kwargs}
     if name.text in ("min", "max"):
         if len(args) < 2 or kwargs:
             raise fail(f"`{name.text}` takes two or more numbers")
-    elif name.text == "share":
-        if len(args) != 1 or not keys <= {"among", "level"} or "level" not in keys:
-            raise fail("`share` takes a condition, `level=` and optionally `among=`, as in "
-                       "`share(x >= 1, among=y > 0, level=commune)`")
+    elif name.text == "share" and (
+        len(args) != 1 or not keys <= {"among", "level"} or "level" not in keys
+    ):
+        raise fail(
+            "`share` takes a condition, `level=` and optionally `among=`, as in "
+            "`share(x >= 1, among=y > 0, level=commune)`"
+        )
     return Call(function=name.text, args=args, kwargs=kwargs, offset=name.offset)
 
 
@@ -442,8 +479,14 @@ def parse_formula(text: str) -> Formula:
     """Parse a formula. Raises [`FormulaError`][bdg_indicators.FormulaError] with the column of
     the problem (counted from 1 within the formula)."""
     if len(text) > MAX_LENGTH:
-        raise FormulaError([Problem(code="formula-too-complex",
-                                    message=f"the formula is longer than {MAX_LENGTH} characters")])
+        raise FormulaError(
+            [
+                Problem(
+                    code="formula-too-complex",
+                    message=f"the formula is longer than {MAX_LENGTH} characters",
+                )
+            ]
+        )
     if not text.strip():
         raise _syntax("the formula is empty", 0)
     return Formula(text=text, root=_Parser(text).parse())
@@ -463,10 +506,16 @@ def derive_units(formula: Formula, unit_of: UnitOf, dimensionless: Any) -> Any:
 
 
 def _mismatch(node: Node, left: Any, right: Any, what: str) -> FormulaError:
-    return FormulaError([Problem(
-        code="unit-mismatch",
-        message=f"{what} `{_pretty(left)}` and `{_pretty(right)}`, which have different dimensions",
-        location=Location(column=node.offset + 1))])
+    return FormulaError(
+        [
+            Problem(
+                code="unit-mismatch",
+                message=f"{what} `{_pretty(left)}` and `{_pretty(right)}`, "
+                "which have different dimensions",
+                location=Location(column=node.offset + 1),
+            )
+        ]
+    )
 
 
 def _pretty(units: Any) -> str:
@@ -475,8 +524,9 @@ def _pretty(units: Any) -> str:
 
 
 def _type_error(node: Node, message: str) -> FormulaError:
-    return FormulaError([Problem(code="formula-type", message=message,
-                                 location=Location(column=node.offset + 1))])
+    return FormulaError(
+        [Problem(code="formula-type", message=message, location=Location(column=node.offset + 1))]
+    )
 
 
 def _units(node: Node | str, unit_of: UnitOf, one: Any, *, want_condition: bool) -> Any:

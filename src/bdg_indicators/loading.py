@@ -102,32 +102,60 @@ def _resolve(source: str | os.PathLike[str], relative_to: Path | None = None) ->
         path = relative_to / path
     if path.is_file():
         return path
-    raise SpecNotFoundError([Problem(
-        code="spec-not-found", message=f"no shipped spec has the id `{text}` and no file is at "
-        f"`{path}`", hint="`bdg specs` lists the shipped ids", location=Location(file=text))])
+    raise SpecNotFoundError(
+        [
+            Problem(
+                code="spec-not-found",
+                message=f"no shipped spec has the id `{text}` and no file is at `{path}`",
+                hint="`bdg specs` lists the shipped ids",
+                location=Location(file=text),
+            )
+        ]
+    )
 
 
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def load(self, path: Path, display: str, chain: tuple[Path, ...]) -> Merged | None:
+    def load(
+        self,
+        path: Path,
+        display: str,
+        chain: tuple[Path, ...],
+        referenced_at: Location | None = None,
+    ) -> Merged | None:
         resolved = path.resolve()
         if resolved in chain:
-            names = " → ".join(p.name for p in (*chain[chain.index(resolved):], resolved))
-            self.problems.append(Problem(
-                code="extends-cycle", message=f"specs extend each other in a cycle: {names}",
-                location=Location(file=display, line=1, column=1)))
+            names = " → ".join(p.name for p in (*chain[chain.index(resolved) :], resolved))
+            self.problems.append(
+                Problem(
+                    code="extends-cycle",
+                    message=f"specs extend each other in a cycle: {names}",
+                    location=referenced_at or Location(file=display, line=1, column=1),
+                    hint="one spec in the cycle must stop extending the other",
+                )
+            )
             return None
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.problems.append(Problem(code="file-not-found", message=str(exc.strerror or exc),
-                                         location=Location(file=display)))
+            self.problems.append(
+                Problem(
+                    code="file-not-found",
+                    message=str(exc.strerror or exc),
+                    location=Location(file=display),
+                )
+            )
             return None
         if len(data) > MAX_BYTES:
-            self.problems.append(Problem(code="file-too-large", message=f"the file is larger "
-                                         f"than {MAX_BYTES:,} bytes", location=Location(file=display)))
+            self.problems.append(
+                Problem(
+                    code="file-too-large",
+                    message=f"the file is larger than {MAX_BYTES:,} bytes",
+                    location=Location(file=display),
+                )
+            )
             return None
         text, problems = decode_text(data, display)
         self.problems.extend(problems)
@@ -135,8 +163,9 @@ class _Loader:
             return None
         return self.load_text(text, display, path.parent, (*chain, resolved))
 
-    def load_text(self, text: str, display: str | None, folder: Path | None,
-                  chain: tuple[Path, ...]) -> Merged | None:
+    def load_text(
+        self, text: str, display: str | None, folder: Path | None, chain: tuple[Path, ...]
+    ) -> Merged | None:
         doc = read_yaml(text, display)
         self.problems.extend(doc.problems)
         if any(p.is_error for p in doc.problems):
@@ -155,13 +184,16 @@ class _Loader:
             except SpecNotFoundError as exc:
                 self.problems.extend(attrs.evolve(p, location=where) for p in exc.problems)
                 return None
-            parent = self.load(parent_path, _display(parent_path), chain)
+            parent = self.load(parent_path, _display(parent_path), chain, where)
             if parent is None:
                 if not any(p.code == "extends-cycle" for p in self.problems):
-                    self.problems.append(Problem(
-                        code="unknown-reference",
-                        message=f"the extended spec `{spec_doc.extends}` has errors",
-                        location=where))
+                    self.problems.append(
+                        Problem(
+                            code="unknown-reference",
+                            message=f"the extended spec `{spec_doc.extends}` has errors",
+                            location=where,
+                        )
+                    )
                 return None
         merged = merge(spec_doc, doc, parent, self.problems)
         if folder is not None and spec_doc.example_data:
@@ -178,19 +210,34 @@ def _display(path: Path) -> str:
 
 def _check_header(doc: Document, problems: list[Problem]) -> bool:
     if not isinstance(doc.value, dict):
-        problems.append(Problem(code="wrong-type", message="a spec file is a mapping of keys "
-                                "(bdg_spec, id, title, ...)", location=doc.locate(())))
+        problems.append(
+            Problem(
+                code="wrong-type",
+                message="a spec file is a mapping of keys (bdg_spec, id, title, ...)",
+                location=doc.locate(()),
+            )
+        )
         return False
     version = doc.value.get("bdg_spec")
     if version is None:
-        problems.append(Problem(code="missing-key", message="missing `bdg_spec: 1` (the format "
-                                "version)", location=doc.locate(()),
-                                hint="add `bdg_spec: 1` as the first line"))
+        problems.append(
+            Problem(
+                code="missing-key",
+                message="missing `bdg_spec: 1` (the format version)",
+                location=doc.locate(()),
+                hint="add `bdg_spec: 1` as the first line",
+            )
+        )
         return False
     if not (isinstance(version, YamlNumber) and version.text == "1"):
-        problems.append(Problem(code="unsupported-format-version",
-                                message=f"format version `{version}` is not supported",
-                                location=doc.locate(("bdg_spec",)), hint="use `bdg_spec: 1`"))
+        problems.append(
+            Problem(
+                code="unsupported-format-version",
+                message=f"format version `{version}` is not supported",
+                location=doc.locate(("bdg_spec",)),
+                hint="use `bdg_spec: 1`",
+            )
+        )
         return False
     return True
 
@@ -200,8 +247,11 @@ def _finish(loader: _Loader, merged: Merged | None, source: str) -> ValidationRe
     if merged is not None and not any(p.is_error for p in loader.problems):
         spec = compile_spec(merged, loader.problems)
     problems = tuple(sorted(loader.problems, key=_order))
-    return ValidationReport(source=source, problems=problems,
-                            spec=spec if not any(p.is_error for p in problems) else None)
+    return ValidationReport(
+        source=source,
+        problems=problems,
+        spec=spec if not any(p.is_error for p in problems) else None,
+    )
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:
@@ -217,14 +267,16 @@ def validate_spec(source: str | os.PathLike[str]) -> ValidationReport:
         path = _resolve(source)
     except SpecNotFoundError as exc:
         return ValidationReport(source=text, problems=exc.problems)
-    merged = loader.load(path, text if not path.is_absolute() or text == str(path)
-                         else _display(path), ())
+    merged = loader.load(
+        path, text if not path.is_absolute() or text == str(path) else _display(path), ()
+    )
     return _finish(loader, merged, text)
 
 
-def validate_spec_text(text: str, *, file: str | None = None,
-                       folder: str | os.PathLike[str] | None = None) -> ValidationReport:
-    """Validate spec text; ``file`` names it in messages, ``folder`` resolves relative ``extends``."""
+def validate_spec_text(
+    text: str, *, file: str | None = None, folder: str | os.PathLike[str] | None = None
+) -> ValidationReport:
+    """Validate spec text; ``file`` names it in messages, ``folder`` resolves ``extends``."""
     loader = _Loader()
     merged = loader.load_text(text, file, Path(folder) if folder is not None else None, ())
     return _finish(loader, merged, file or "<string>")
@@ -247,8 +299,9 @@ def load_spec(source: str | os.PathLike[str]) -> Spec:
     return _raise(validate_spec(source))
 
 
-def load_spec_text(text: str, *, file: str | None = None,
-                   folder: str | os.PathLike[str] | None = None) -> Spec:
+def load_spec_text(
+    text: str, *, file: str | None = None, folder: str | os.PathLike[str] | None = None
+) -> Spec:
     """Load a spec from text. Raises [`SpecError`][bdg_indicators.SpecError]."""
     return _raise(validate_spec_text(text, file=file, folder=folder))
 

@@ -110,35 +110,70 @@ def _build(rows: list[tuple[dict[str, Any], Location]], problems: list[Problem])
         code, name, level = row.get("code"), row.get("name"), row.get("level")
         missing = [k for k, v in (("code", code), ("name", name), ("level", level)) if not v]
         if missing:
-            problems.append(Problem(code="missing-key", message="org unit needs "
-                                    + ", ".join(f"`{m}`" for m in missing), location=location))
+            problems.append(
+                Problem(
+                    code="missing-key",
+                    message="org unit needs " + ", ".join(f"`{m}`" for m in missing),
+                    location=location,
+                )
+            )
             continue
         if level not in LEVELS:
-            problems.append(Problem(code="invalid-value", message=f"`{level}` is not a level",
-                                    location=location, hint="use one of " + ", ".join(LEVELS)))
+            problems.append(
+                Problem(
+                    code="invalid-value",
+                    message=f"`{level}` is not a level",
+                    location=location,
+                    hint="use one of " + ", ".join(LEVELS),
+                )
+            )
             continue
         if code in units:
-            problems.append(Problem(code="duplicate-org-unit", message=f"org unit `{code}` is "
-                                    f"listed twice (first at {where[code]})", location=location))
+            problems.append(
+                Problem(
+                    code="duplicate-org-unit",
+                    message=f"org unit `{code}` is listed twice (first at {where[code]})",
+                    location=location,
+                )
+            )
             continue
-        attributes = tuple(sorted((str(k), str(v)) for k, v in row.get("attributes", {}).items()
-                                  if v not in (None, "")))
-        units[str(code)] = OrgUnit(code=str(code), name=str(name), level=str(level),
-                                   parent=str(row["parent"]) if row.get("parent") else None,
-                                   attributes=attributes)
+        attributes = tuple(
+            sorted(
+                (str(k), str(v))
+                for k, v in row.get("attributes", {}).items()
+                if v not in (None, "")
+            )
+        )
+        units[str(code)] = OrgUnit(
+            code=str(code),
+            name=str(name),
+            level=str(level),
+            parent=str(row["parent"]) if row.get("parent") else None,
+            attributes=attributes,
+        )
         where[str(code)] = location
     for code, unit in units.items():
         if unit.parent is not None and unit.parent not in units:
-            problems.append(Problem(code="unknown-parent", message=f"org unit `{code}` has "
-                                    f"parent `{unit.parent}`, which is not in the file",
-                                    location=where[code]))
+            problems.append(
+                Problem(
+                    code="unknown-parent",
+                    message=f"org unit `{code}` has "
+                    f"parent `{unit.parent}`, which is not in the file",
+                    location=where[code],
+                )
+            )
     for code in units:
         seen = {code}
         unit = units[code]
         while unit.parent is not None and unit.parent in units:
             if unit.parent in seen:
-                problems.append(Problem(code="org-unit-cycle", message=f"org unit `{code}` is "
-                                        "its own ancestor", location=where[code]))
+                problems.append(
+                    Problem(
+                        code="org-unit-cycle",
+                        message=f"org unit `{code}` is its own ancestor",
+                        location=where[code],
+                    )
+                )
                 break
             seen.add(unit.parent)
             unit = units[unit.parent]
@@ -156,8 +191,13 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return None, (Problem(code="file-not-found", message=str(exc.strerror or exc),
-                              location=Location(file=display)),)
+        return None, (
+            Problem(
+                code="file-not-found",
+                message=str(exc.strerror or exc),
+                location=Location(file=display),
+            ),
+        )
     text, decode_problems = decode_text(data, display)
     problems.extend(decode_problems)
     if text is None:
@@ -168,14 +208,21 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
         fields = reader.fieldnames or []
         for needed in ("code", "name", "level"):
             if needed not in fields:
-                problems.append(Problem(code="csv-format", message=f"missing column `{needed}`",
-                                        location=Location(file=display, line=1)))
+                problems.append(
+                    Problem(
+                        code="csv-format",
+                        message=f"missing column `{needed}`",
+                        location=Location(file=display, line=1),
+                    )
+                )
         if not problems or all(not p.is_error for p in problems):
             for number, raw in enumerate(reader, start=2):
-                row: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()
-                                       if k and not k.startswith("attr.")}
-                row["attributes"] = {k[5:]: (v or "").strip() for k, v in raw.items()
-                                     if k and k.startswith("attr.")}
+                row: dict[str, Any] = {
+                    k: (v or "").strip() for k, v in raw.items() if k and not k.startswith("attr.")
+                }
+                row["attributes"] = {
+                    k[5:]: (v or "").strip() for k, v in raw.items() if k and k.startswith("attr.")
+                }
                 rows.append((row, Location(file=display, line=number)))
     else:
         doc = read_yaml(text, display)
@@ -185,19 +232,37 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
             for index, item in enumerate(value["org_units"]):
                 at = doc.locate(("org_units", index))
                 if not isinstance(item, dict):
-                    problems.append(Problem(code="wrong-type", message="expected a mapping",
-                                            location=at))
+                    problems.append(
+                        Problem(code="wrong-type", message="expected a mapping", location=at)
+                    )
                     continue
                 unknown = set(item) - {"code", "name", "level", "parent", "attributes"}
                 for key in sorted(unknown):
-                    problems.append(Problem(code="unknown-key", message=f"unknown key `{key}`",
-                                            location=doc.locate(("org_units", index, key), key=True)))
+                    problems.append(
+                        Problem(
+                            code="unknown-key",
+                            message=f"unknown key `{key}`",
+                            location=doc.locate(("org_units", index, key), key=True),
+                        )
+                    )
                 attributes = item.get("attributes") or {}
-                rows.append(({**{k: _scalar(v) for k, v in item.items() if k != "attributes"},
-                              "attributes": {k: _scalar(v) for k, v in attributes.items()}}, at))
+                rows.append(
+                    (
+                        {
+                            **{k: _scalar(v) for k, v in item.items() if k != "attributes"},
+                            "attributes": {k: _scalar(v) for k, v in attributes.items()},
+                        },
+                        at,
+                    )
+                )
         elif not any(p.is_error for p in problems):
-            problems.append(Problem(code="wrong-type", message="an org-unit file has a list "
-                                    "`org_units`", location=doc.locate(())))
+            problems.append(
+                Problem(
+                    code="wrong-type",
+                    message="an org-unit file has a list `org_units`",
+                    location=doc.locate(()),
+                )
+            )
     tree = _build(rows, problems)
     if any(p.is_error for p in problems):
         return None, tuple(problems)
@@ -205,7 +270,10 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
 
 
 def load_org_units(path: str | os.PathLike[str]) -> OrgUnitTree:
-    """Load org units from a YAML or CSV file. Raises [`OrgUnitError`][bdg_indicators.OrgUnitError]."""
+    """Load org units from a YAML or CSV file.
+
+    Raises [`OrgUnitError`][bdg_indicators.OrgUnitError].
+    """
     tree, problems = read_org_units(path)
     if tree is None:
         raise OrgUnitError(problems)

@@ -187,7 +187,12 @@ def parse_period(text: str | int) -> Period:
         if not year < end <= 2200:
             break
         return Period(kind, year * 12, end * 12 + 11)
-    raise PeriodError([Problem(
-        code="invalid-period", message=f"`{raw}` is not a period",
-        hint="write 2020, 2020-S1, 2020-Q3, 2020-06, 2016/2020 or term:2016/2021",
-    )])
+    raise PeriodError(
+        [
+            Problem(
+                code="invalid-period",
+                message=f"`{raw}` is not a period",
+                hint="write 2020, 2020-S1, 2020-Q3, 2020-06, 2016/2020 or term:2016/2021",
+            )
+        ]
+    )

@@ -12,8 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._document import SpecDoc, yaml_key
-from ._document import LabelDoc, RawValue
+from ._document import LabelDoc, RawValue, SpecDoc, yaml_key
 
 __all__ = ["spec_json_schema"]
 
@@ -21,26 +20,36 @@ _LABEL = {
     "description": "A label: Vietnamese text, or `{vi: ..., en: ...}`.",
     "anyOf": [
         {"type": "string", "minLength": 1},
-        {"type": "object", "properties": {"vi": {"type": "string", "minLength": 1},
-                                          "en": {"type": "string"}},
-         "required": ["vi"], "additionalProperties": False},
+        {
+            "type": "object",
+            "properties": {"vi": {"type": "string", "minLength": 1}, "en": {"type": "string"}},
+            "required": ["vi"],
+            "additionalProperties": False,
+        },
     ],
 }
-_NUMBER_OR_QUANTITY = {"anyOf": [
-    {"type": "number"},
-    {"type": "string", "pattern": r"^\s*[-+]?\d+(\.\d+)?(\s*\S.*)?$"},
-]}
+_NUMBER_OR_QUANTITY = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": r"^\s*[-+]?\d+(\.\d+)?(\s*\S.*)?$"},
+    ]
+}
 _VALUE = {
     "description": "A number, a number with a unit (`95 percent`), `true`/`false`, or "
-                   "`{attribute: NAME, values: {VALUE: number}, default: number}`.",
+    "`{attribute: NAME, values: {VALUE: number}, default: number}`.",
     "anyOf": [
         *_NUMBER_OR_QUANTITY["anyOf"],
         {"type": "boolean"},
-        {"type": "object", "properties": {
-            "attribute": {"type": "string"},
-            "values": {"type": "object", "additionalProperties": _NUMBER_OR_QUANTITY},
-            "default": _NUMBER_OR_QUANTITY},
-         "required": ["attribute", "values"], "additionalProperties": False},
+        {
+            "type": "object",
+            "properties": {
+                "attribute": {"type": "string"},
+                "values": {"type": "object", "additionalProperties": _NUMBER_OR_QUANTITY},
+                "default": _NUMBER_OR_QUANTITY,
+            },
+            "required": ["attribute", "values"],
+            "additionalProperties": False,
+        },
     ],
 }
 
@@ -85,8 +94,12 @@ def _object(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         properties[key] = prop
         if attribute.default is attrs.NOTHING:
             required.append(key)
-    result: dict[str, Any] = {"type": "object", "description": (cls.__doc__ or "").strip(),
-                              "properties": properties, "additionalProperties": False}
+    result: dict[str, Any] = {
+        "type": "object",
+        "description": (cls.__doc__ or "").strip(),
+        "properties": properties,
+        "additionalProperties": False,
+    }
     if required:
         result["required"] = required
     return result

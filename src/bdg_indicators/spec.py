@@ -136,7 +136,8 @@ class WhenKind(enum.Enum):
     EVERY = "every"
     """At every period of a range ("hằng năm", "mỗi năm")."""
     FROM = "from"
-    """From a period onward ("từ năm 2025 trở đi"), optionally until a period ("duy trì đến năm 2030")."""
+    """From a period onward ("từ năm 2025 trở đi"), optionally until a period
+    ("duy trì đến năm 2030")."""
 
 
 @attrs.frozen(kw_only=True)

@@ -6,8 +6,9 @@ commune, agency, case, birth, ...) share one dimension, so ``literate / populati
 ratio that can be shown as a percent. Vietnamese spellings are accepted: ``tỷ đồng`` (also ``tỉ
 đồng``), ``triệu đồng``, ``nghìn đồng``, ``người``, ``trẻ em``, ``lần``, ``giờ``, ``điểm``.
 
-A difference of two percentages is in *percentage points*; [`difference_unit`][bdg_indicators.units.difference_unit]
-names it so, where pint alone would print "percent".
+A difference of two percentages is in *percentage points*;
+[`difference_unit`][bdg_indicators.units.difference_unit] names it so, where pint alone would
+print "percent".
 
 Conversion factors are exact [`Fraction`][fractions.Fraction]s, computed once per unit pair.
 """
@@ -84,7 +85,9 @@ def registry() -> Any:
     definitions = resources.files("bdg_indicators").joinpath("data/units.txt")
     with resources.as_file(definitions) as path:
         return pint.UnitRegistry(
-            str(path), non_int_type=Fraction, autoconvert_offset_to_baseunit=False,
+            str(path),
+            non_int_type=Fraction,
+            autoconvert_offset_to_baseunit=False,
             cache_folder=None,
         )
 
@@ -103,8 +106,9 @@ def _parse(text: str) -> Any:
     try:
         return reg.parse_units(normalised)
     except Exception as exc:  # pint raises several types for unknown or malformed units
-        raise UnitError([Problem(code="unknown-unit", message=f"unknown unit `{text}`",
-                                 hint=_unit_hint(text))]) from exc
+        raise UnitError(
+            [Problem(code="unknown-unit", message=f"unknown unit `{text}`", hint=_unit_hint(text))]
+        ) from exc
 
 
 def _unit_hint(text: str) -> str:
@@ -137,8 +141,9 @@ def conversion_factor(source: str, target: str) -> Fraction:
     reg = registry()
     src, dst = _parse(source), _parse(target)
     if src.dimensionality != dst.dimensionality:
-        raise UnitError([Problem(code="unit-mismatch",
-                                 message=f"`{source}` cannot be converted to `{target}`")])
+        raise UnitError(
+            [Problem(code="unit-mismatch", message=f"`{source}` cannot be converted to `{target}`")]
+        )
     magnitude = reg.Quantity(Fraction(1), src).to(dst).magnitude
     return Fraction(magnitude)
 
