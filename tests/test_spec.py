@@ -227,7 +227,7 @@ def test_attribute_threshold_and_criteria() -> None:
 
 def test_yaml_syntax_error_located() -> None:
     """A YAML syntax error names its line."""
-    problem = single(BASE.replace("  - id: \"1\"", "  - id: [\"1\""))
+    problem = single(BASE.replace('  - id: "1"', '  - id: ["1"'))
     assert problem.code == "yaml-syntax"
     assert problem.location.file == "t.yaml"
     assert problem.location.line is not None
@@ -451,8 +451,10 @@ def test_override_without_source(tmp_path: Path, fixtures: Path) -> None:
     child = (fixtures / "specs" / "child.yaml").read_text(encoding="utf-8")
     child = child.replace('        source: {clause: "Mục II.1", status: paraphrase}\n', "", 1)
     path = tmp_path / "child.yaml"
-    path.write_text(child.replace("extends: full.yaml", f"extends: {fixtures}/specs/full.yaml"),
-                    encoding="utf-8")
+    path.write_text(
+        child.replace("extends: full.yaml", f"extends: {fixtures}/specs/full.yaml"),
+        encoding="utf-8",
+    )
     report = validate_spec(path)
     assert [p.code for p in report.problems] == ["override-needs-source"]
 

@@ -147,6 +147,8 @@ class Merged:
     indicators: dict[str, Located] = attrs.Factory(dict)
     goals: dict[str, _GoalEntry] = attrs.Factory(dict)
     removed: list[RemovedTarget] = attrs.Factory(list)
+    dropped: set[str] = attrs.Factory(set)
+    """Names of entries that failed structuring (already reported): no cascades about them."""
 
 
 def _override(parent: Any, child: Any) -> Any:
@@ -158,10 +160,20 @@ def _override(parent: Any, child: Any) -> Any:
     return attrs.evolve(parent, **changes)
 
 
-def merge(spec: SpecDoc, doc: Document, parent: Merged | None, problems: list[Problem]) -> Merged:
-    """Fold ``spec`` (read from ``doc``) over its ``parent``."""
+def merge(
+    spec: SpecDoc,
+    doc: Document,
+    parent: Merged | None,
+    problems: list[Problem],
+    dropped: set[str] | None = None,
+) -> Merged:
+    """Fold ``spec`` (read from ``doc``) over its ``parent``.
+
+    ``None`` entries in ``spec``'s lists stand for entries that failed structuring (named in
+    ``dropped``); they are skipped, keeping the other entries' positions in the file.
+    """
     top = Located(spec, doc, ())
-    merged = Merged(top=top)
+    merged = Merged(top=top, dropped=set(dropped or ()))
     if parent is not None:
         merged.span = parent.span
         for name in ("amendments", "breakdowns", "attributes", "data_items", "indicators"):
@@ -173,6 +185,8 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None, problems: list[Pr
     if spec.span is not None:
         merged.span = Located(spec.span, doc, ("span",))
     for index, amendment in enumerate(spec.amendments or ()):
+        if amendment is None:
+            continue
         _add_unique(
             merged.amendments,
             amendment.id,
@@ -192,6 +206,8 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None, problems: list[Pr
                 table[key] = Located(value, doc, path)
     seen_targets: dict[str, Location] = {}
     for gi, goal in enumerate(spec.goals or ()):
+        if goal is None:
+            continue
         gpath: Path = ("goals", gi)
         entry = merged.goals.get(goal.id)
         if entry is None:
@@ -210,6 +226,8 @@ def merge(spec: SpecDoc, doc: Document, parent: Merged | None, problems: list[Pr
                 _override(entry.entry.value, attrs.evolve(goal, targets=None)), doc, gpath
             )
         for ti, target in enumerate(goal.targets or ()):
+            if target is None:
+                continue
             tpath: Path = (*gpath, "targets", ti)
             where = doc.locate((*tpath, "id"))
             if target.id in seen_targets:
@@ -476,6 +494,8 @@ class _Compiler:
         )
 
     def unknown(self, name: str, known: Iterable[str], where: Location, what: str) -> None:
+        if name in self.m.dropped:
+            return  # its definition failed and was reported there
         close = difflib.get_close_matches(name, list(known), n=1)
         self.error(
             "unknown-reference",
@@ -633,6 +653,8 @@ class _Compiler:
                     )
                 if self.indicator(ref.name, stack) is None:
                     ok = False
+            elif ref.name in self.m.dropped:
+                ok = False
             else:
                 ok = False
                 close = difflib.get_close_matches(

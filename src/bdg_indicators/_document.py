@@ -569,3 +569,68 @@ def _item_type(cls: Any) -> Any:
     if origin is dict and len(args) == 2:
         return args[1]
     return None
+
+
+_SECTIONS: dict[str, type] = {
+    "breakdowns": BreakdownDoc,
+    "attributes": AttributeDoc,
+    "data_items": DataItemDoc,
+    "indicators": IndicatorDoc,
+}
+
+
+def salvage(value: Any, doc: Document) -> tuple[SpecDoc | None, set[str]]:
+    """Structure what is valid of a spec whose full structuring failed.
+
+    Invalid entries of the sections and lists are left out (``None`` in lists, so the other
+    entries keep their positions) and their names returned, so that the compiler can still check
+    everything else without reporting consequences of problems already reported.
+    """
+    if not isinstance(value, dict):
+        return None, set()
+    known = {yaml_key(a) for a in attrs.fields(SpecDoc)}
+    lists = ("goals", "amendments")
+    top = {k: v for k, v in value.items() if k in known and k not in (*_SECTIONS, *lists)}
+    base, problems = structure(top, SpecDoc, (), doc)
+    if base is None:
+        return None, set()
+    dropped: set[str] = set()
+    for section, cls in _SECTIONS.items():
+        entries = value.get(section)
+        if not isinstance(entries, dict):
+            continue
+        kept = {}
+        for name, entry in entries.items():
+            result, _ = structure(entry, cls, (section, name), doc)
+            if result is None:
+                dropped.add(name)
+            else:
+                kept[name] = result
+        setattr(base, section, kept)
+    amendments = value.get("amendments")
+    if isinstance(amendments, list):
+        base.amendments = [_salvage_one(a, AmendmentDoc, doc, dropped) for a in amendments]
+    goals = value.get("goals")
+    if isinstance(goals, list):
+        salvaged: list[Any] = []
+        for goal in goals:
+            if not isinstance(goal, dict):
+                salvaged.append(None)
+                continue
+            shell = _salvage_one(
+                {k: v for k, v in goal.items() if k != "targets"}, GoalDoc, doc, dropped
+            )
+            targets = goal.get("targets")
+            if shell is not None and isinstance(targets, list):
+                shell.targets = [_salvage_one(t, TargetDoc, doc, dropped) for t in targets]
+            salvaged.append(shell)
+        base.goals = salvaged
+    return base, dropped
+
+
+def _salvage_one(value: Any, cls: type[Any], doc: Document, dropped: set[str]) -> Any:
+    result, _ = structure(value, cls, (), doc)
+    if result is None and isinstance(value, dict) and isinstance(value.get("id"), str | YamlNumber):
+        raw = value["id"]
+        dropped.add(raw.text if isinstance(raw, YamlNumber) else raw)
+    return result

@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from ._compile import Merged, compile_spec, merge
-from ._document import SpecDoc, structure
+from ._document import SpecDoc, salvage, structure
 from ._yaml import MAX_BYTES, Document, YamlNumber, decode_text, read_yaml
 from .errors import Location, Problem, SpecError, SpecNotFoundError
 from .spec import Spec
@@ -174,8 +174,11 @@ class _Loader:
             return None
         spec_doc, problems = structure(doc.value, SpecDoc, (), doc)
         self.problems.extend(problems)
-        if spec_doc is None:
-            return None
+        dropped: set[str] = set()
+        if spec_doc is None:  # keep the valid entries, so that later checks still run on them
+            spec_doc, dropped = salvage(doc.value, doc)
+            if spec_doc is None:
+                return None
         parent = None
         if spec_doc.extends is not None:
             where = doc.locate(("extends",))
@@ -195,7 +198,7 @@ class _Loader:
                         )
                     )
                 return None
-        merged = merge(spec_doc, doc, parent, self.problems)
+        merged = merge(spec_doc, doc, parent, self.problems, dropped)
         if folder is not None and spec_doc.example_data:
             spec_doc.example_data = [str(folder / p) for p in spec_doc.example_data]
         return merged
@@ -244,7 +247,7 @@ def _check_header(doc: Document, problems: list[Problem]) -> bool:
 
 def _finish(loader: _Loader, merged: Merged | None, source: str) -> ValidationReport:
     spec = None
-    if merged is not None and not any(p.is_error for p in loader.problems):
+    if merged is not None:
         spec = compile_spec(merged, loader.problems)
     problems = tuple(sorted(loader.problems, key=_order))
     return ValidationReport(

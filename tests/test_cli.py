@@ -1,0 +1,207 @@
+"""The `bdg` command, run through `main(argv)` and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bdg_indicators import cli, shipped_specs
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `bdg ARGS` in-process; return exit code, stdout, stderr."""
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str], fixtures: Path) -> None:
+    """A valid spec exits 0."""
+    code, out, err = run(capsys, "validate", str(fixtures / "specs" / "full.yaml"))
+    assert code == 0
+    assert out == ""
+    assert "ok" in err
+
+
+def test_validate_problems_one_per_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fixtures: Path
+) -> None:
+    """Problems print as `file:line:col: error[code]: message`, one per line, exit 1."""
+    text = (fixtures / "specs" / "full.yaml").read_text(encoding="utf-8")
+    text = text.replace("    better: lower", "    bettr: lower").replace(
+        "unit: tỷ đồng", "unit: tyy"
+    )
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{path}:") for line in lines)
+    assert ": error[unknown-unit]: unknown unit `tyy`" in lines[0]  # sorted by line
+    assert ": error[unknown-key]: unknown key `bettr`" in lines[1]
+    # nothing else: the indicator with the bad key is left out without knock-on errors
+    assert all(line.count(":") >= 4 for line in lines)
+
+
+def test_validate_all_shipped_specs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every shipped spec is valid."""
+    ids = [s.id for s in shipped_specs()]
+    assert ids, "no shipped specs found"
+    code, out, _ = run(capsys, "validate", *ids)
+    assert (code, out) == (0, "")
+
+
+def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A usage error exits 2 with a message, no traceback."""
+    code, _, err = run(capsys, "validate")
+    assert code == 2
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "nonsense")
+    assert code == 2
+    assert "No such command" in err
+
+
+def test_unknown_spec_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown spec id is a located problem, exit 1."""
+    code, out, _ = run(capsys, "show", "vn.no-such-spec")
+    assert code == 1
+    assert "error[spec-not-found]" in out
+
+
+def test_specs_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg specs --format json` lists ids, paths and counts."""
+    code, out, _ = run(capsys, "specs", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["id"] for r in rows} == {s.id for s in shipped_specs()}
+    for row in rows:
+        assert {"id", "title", "path", "goals", "targets", "verified_targets"} <= row.keys()
+        assert Path(row["path"]).is_file()
+        assert 0 <= row["verified_targets"] <= row["targets"]
+        assert row["valid"] is True
+
+
+def test_specs_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg specs` prints a table naming every shipped spec."""
+    code, out, _ = run(capsys, "specs")
+    assert code == 0
+    for shipped in shipped_specs():
+        assert shipped.id in out
+
+
+def test_show_vi_and_en(capsys: pytest.CaptureFixture[str], fixtures: Path) -> None:
+    """`bdg show` prints goals, targets and milestones in Vietnamese or English."""
+    path = str(fixtures / "specs" / "full.yaml")
+    code, out, _ = run(capsys, "show", path)
+    assert code == 0
+    assert "Chỉ tiêu 3.1" in out
+    assert "đến 2020: từ 98% trở lên" in out
+    assert "(trước sửa đổi: đến 2015: từ 90% trở lên; đến 2020: từ 95% trở lên)" in out
+    assert "CHƯA KIỂM CHỨNG" not in out.split("Chỉ tiêu 3.2")[0]  # 3.1 in force is amended
+    code, out, _ = run(capsys, "show", path, "--lang", "en")
+    assert "Target 3.2" in out
+    assert "by 2020: at most 115 per 100" in out
+    assert "by 2020: reduce by at least 0.15 per 100 from 2018 (absolute)" in out
+
+
+def test_diff(capsys: pytest.CaptureFixture[str], fixtures: Path) -> None:
+    """`bdg diff CHILD` compares with the spec the child extends."""
+    code, out, _ = run(capsys, "diff", str(fixtures / "specs" / "child.yaml"))
+    assert code == 0
+    lines = out.splitlines()
+    assert (
+        "~ target 3.1: milestones: đến 2020: từ 98% trở lên  →  đến 2020: từ 97% trở lên; "
+        "source changed" in lines
+    )
+    assert any(line.startswith("- target 3.2: Tỉnh không theo dõi") for line in lines)
+    assert any(line.startswith("+ target 3.9:") for line in lines)
+
+
+def test_diff_without_parent(capsys: pytest.CaptureFixture[str], fixtures: Path) -> None:
+    """Diffing a spec that extends nothing without naming a parent is a usage error."""
+    code, _, err = run(capsys, "diff", str(fixtures / "specs" / "full.yaml"))
+    assert code == 2
+    assert "extends no spec" in err
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg schema` prints a valid JSON Schema that accepts the fixture specs."""
+    import jsonschema
+    import yaml
+
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    root = Path(__file__).parent / "fixtures" / "specs"
+    for name in ("full.yaml", "child.yaml"):
+        document = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        document = json.loads(json.dumps(document, default=str))  # dates as text
+        jsonschema.validate(document, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"bdg_spec": 1, "id": "x", "title": "t", "goal": []}, schema)
+
+
+def test_internal_error_no_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected internal error prints a short message; the traceback only with --debug."""
+    from bdg_indicators import loading
+
+    def boom(source: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(loading, "validate_spec", boom)
+    code, _, err = run(capsys, "validate", "x")
+    assert code == 3
+    assert "internal error: RuntimeError: kaboom" in err
+    assert "Traceback" not in err
+    assert "--debug" in err
+    code, _, err = run(capsys, "--debug", "validate", "x")
+    assert code == 3
+    assert "Traceback" in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe not utf-8",
+        b"a: [" * 5000,
+        b"- " * 20000,
+        b"\x00\x01\x02",
+        b"bdg_spec: 1\nid: x\ntitle: t\ngoals: {a: 1}\n",
+        b"bdg_spec: 1\nid: [x]\ntitle: {vi: [1]}\n",
+        b"bdg_spec: 1\nid: x\ntitle: t\nindicators: {a: {formula: '((((', unit: '%%%'}}\n",
+        b"",
+        b"---\n---\n",
+    ],
+)
+def test_no_traceback_on_hostile_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes
+) -> None:
+    """Garbage input gives located problems and exit 1, never a traceback."""
+    path = tmp_path / "x.yaml"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "internal error" not in err
+    assert out.startswith(str(path))
+
+
+def test_real_command_runs() -> None:
+    """The installed `bdg` entry point runs as a separate process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bdg_indicators", "specs", "--format", "json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)
