@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -184,7 +184,9 @@ def merge(
         merged.removed = list(parent.removed)
     if spec.span is not None:
         merged.span = Located(spec.span, doc, ("span",))
-    for index, amendment in enumerate(spec.amendments or ()):
+    # entries that failed structuring are None (see _document.salvage)
+    amendments: Sequence[AmendmentDoc | None] = spec.amendments or ()
+    for index, amendment in enumerate(amendments):
         if amendment is None:
             continue
         _add_unique(
@@ -205,14 +207,15 @@ def merge(
             else:
                 table[key] = Located(value, doc, path)
     seen_targets: dict[str, Location] = {}
-    for gi, goal in enumerate(spec.goals or ()):
+    goals: Sequence[GoalDoc | None] = spec.goals or ()
+    for gi, goal in enumerate(goals):
         if goal is None:
             continue
         gpath: Path = ("goals", gi)
         entry = merged.goals.get(goal.id)
         if entry is None:
             entry = merged.goals[goal.id] = _GoalEntry(Located(goal, doc, gpath))
-        elif any(g.id == goal.id for g in (spec.goals or ())[:gi]):
+        elif any(g is not None and g.id == goal.id for g in goals[:gi]):
             problems.append(
                 Problem(
                     code="duplicate-id",
@@ -225,7 +228,8 @@ def merge(
             entry.entry = Located(
                 _override(entry.entry.value, attrs.evolve(goal, targets=None)), doc, gpath
             )
-        for ti, target in enumerate(goal.targets or ()):
+        targets: Sequence[TargetDoc | None] = goal.targets or ()
+        for ti, target in enumerate(targets):
             if target is None:
                 continue
             tpath: Path = (*gpath, "targets", ti)

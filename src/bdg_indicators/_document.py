@@ -591,7 +591,7 @@ def salvage(value: Any, doc: Document) -> tuple[SpecDoc | None, set[str]]:
     known = {yaml_key(a) for a in attrs.fields(SpecDoc)}
     lists = ("goals", "amendments")
     top = {k: v for k, v in value.items() if k in known and k not in (*_SECTIONS, *lists)}
-    base, problems = structure(top, SpecDoc, (), doc)
+    base, _ = structure(top, SpecDoc, (), doc)
     if base is None:
         return None, set()
     dropped: set[str] = set()
