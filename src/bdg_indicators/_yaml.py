@@ -145,9 +145,19 @@ def decode_text(data: bytes, file: str | None) -> tuple[str | None, list[Problem
         )
         return None, problems
     if not unicodedata.is_normalized("NFC", text):
-        index = next((i for i, char in enumerate(text) if unicodedata.combining(char)), 0)
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        # the first line that is not NFC, then its first combining or self-changing character
+        lines = text.split("\n")
+        line = next(
+            (n for n, s in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", s)), 1
+        )
+        column = next(
+            (
+                i
+                for i, char in enumerate(lines[line - 1], 1)
+                if unicodedata.combining(char) or not unicodedata.is_normalized("NFC", char)
+            ),
+            1,
+        )
         problems.append(
             Problem(
                 code="not-nfc",
@@ -361,7 +371,15 @@ def read_yaml(text: str, file: str | None = None) -> Document:
         reader.problem("yaml-syntax", message, at)
         value = None
     except yaml.YAMLError as exc:  # reader errors without a mark (e.g. control characters)
-        reader.problem("yaml-syntax", str(exc).splitlines()[0], (1, 1))
+        # the reader stops at the first disallowed character, so its first occurrence is the place
+        character = getattr(exc, "character", None)
+        index = text.find(chr(character)) if isinstance(character, int) else -1
+        at = (
+            (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+            if index >= 0
+            else (1, 1)
+        )
+        reader.problem("yaml-syntax", str(exc).splitlines()[0], at)
         value = None
     except _Abort:
         value = None

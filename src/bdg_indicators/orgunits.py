@@ -180,6 +180,10 @@ def _build(rows: list[tuple[dict[str, Any], Location]], problems: list[Problem])
     return OrgUnitTree(units)
 
 
+def _is_nested(value: Any) -> bool:
+    return isinstance(value, dict | list)
+
+
 def _scalar(value: Any) -> Any:
     return value.text if isinstance(value, YamlNumber) else value
 
@@ -246,6 +250,25 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
                         )
                     )
                 attributes = item.get("attributes") or {}
+                # code, name, level and parent are text; attributes a mapping of text
+                nested: list[tuple[str, ...]] = [
+                    (k,) for k, v in item.items() if k != "attributes" and _is_nested(v)
+                ]
+                if not isinstance(attributes, dict):
+                    nested.append(("attributes",))
+                else:
+                    nested += [("attributes", k) for k, v in attributes.items() if _is_nested(v)]
+                for sub in nested:
+                    problems.append(
+                        Problem(
+                            code="wrong-type",
+                            message=f"`{'.'.join(sub)}` must be "
+                            + ("a mapping" if sub == ("attributes",) else "text"),
+                            location=doc.locate(("org_units", index, *sub)),
+                        )
+                    )
+                if nested:
+                    continue
                 rows.append(
                     (
                         {
