@@ -210,6 +210,302 @@ def diff(child: str, parent: str | None, lang: str) -> None:
         click.echo(line)
 
 
+def _observation_options(function: Any) -> Any:
+    for option in reversed(
+        [
+            click.option(
+                "--data",
+                "data",
+                multiple=True,
+                metavar="FILE",
+                help="Observations (CSV, .xlsx, Parquet); repeatable. Default: the spec's "
+                "bundled example data.",
+            ),
+            click.option(
+                "--org-units",
+                "org_units",
+                metavar="FILE",
+                help="Org-unit tree (YAML or CSV), for sums up the tree.",
+            ),
+            click.option(
+                "--locale",
+                type=click.Choice(["machine", "vi"]),
+                default="machine",
+                show_default=True,
+                help="Number notation of text values: vi reads 17.101 as 17101, 97,9 as 97.9.",
+            ),
+            click.option(
+                "--method",
+                type=click.Choice(["linear", "cagr"]),
+                default="linear",
+                show_default=True,
+                help="Progress method for milestones still ahead.",
+            ),
+            click.option("--base", metavar="PERIOD", help="Base period for change (e.g. 2018)."),
+            click.option(
+                "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _evaluate(
+    source: str,
+    data: tuple[str, ...],
+    org_units: str | None,
+    locale: str,
+    method: str,
+    base: str | None,
+    **filters: Any,
+) -> Any:
+    from .evaluation import evaluate
+
+    return evaluate(
+        _load(source),
+        list(data) or None,
+        org_units=org_units,
+        locale=locale,
+        method=method,
+        base=base,
+        **filters,
+    )
+
+
+def _report_rejections(result: Any) -> None:
+    obs = result.observations
+    for problem in obs.problems:
+        click.echo(str(problem), err=True)
+    click.echo(
+        f"rows read {obs.rows_read:,} = used {obs.rows_used:,} + rejected {obs.rows_rejected:,}",
+        err=True,
+    )
+
+
+_STATUS_VI = {
+    "achieved": "đạt",
+    "not_achieved": "không đạt",
+    "on_track": "đúng tiến độ",
+    "off_track": "chậm tiến độ",
+    "no_data": "không có số liệu",
+    "not_applicable": "không áp dụng",
+}
+
+
+@cli.command()
+@click.argument("source", metavar="SPEC")
+@_observation_options
+@click.option("--period", "periods", multiple=True, metavar="P", help="Only this period.")
+@click.option("--org-unit", "org_unit", metavar="CODE", help="Only this org unit.")
+@click.option("--target", "targets", multiple=True, metavar="ID", help="Only this target.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def evaluate(
+    source: str,
+    data: tuple[str, ...],
+    org_units: str | None,
+    locale: str,
+    method: str,
+    base: str | None,
+    lang: str,
+    periods: tuple[str, ...],
+    org_unit: str | None,
+    targets: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Evaluate every target for every org unit and period: value, verdict, change.
+
+    Rejected data rows are listed on stderr with their file, row and column, with the totals
+    (rows read = used + rejected).
+    """
+    result = _evaluate(
+        source,
+        data,
+        org_units,
+        locale,
+        method,
+        base,
+        periods=periods or None,
+        org_unit=org_unit,
+        targets=targets or None,
+    )
+    _report_rejections(result)
+    rows = _json_rows(result)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        flat = result.table.to_polars()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(flat.columns)
+        writer.writerows(flat.iter_rows())
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    _print_table(result, rows, lang)
+
+
+def _json_rows(result: Any) -> list[dict[str, Any]]:
+    from .describe import describe_milestone
+
+    spec = result.spec
+    rows = []
+    for row in result.to_dicts():
+        target = spec.target(row["target"])
+        indicator = spec.indicator(row["indicator"])
+        milestones = target.milestones_in_force
+        milestone = None
+        if row["milestone"] is not None:
+            m = milestones[row["milestone"]]
+            condition = m.condition
+            milestone = {
+                "when": m.when.kind.value,
+                "period": str(m.when.period),
+                "until": str(m.when.until) if m.when.until else None,
+                "comparison": getattr(condition, "op", None)
+                and condition.op.value
+                or f"{condition.direction.value}_by",
+                "value": row["threshold"],
+                "due": row["due"],
+                "text": describe_milestone(m, indicator, "en"),
+            }
+        change = {
+            "previous": {
+                "period": row["previous_period"],
+                "absolute": row["change_previous"],
+                "relative_pct": row["change_previous_pct"],
+            },
+            "previous_year": {
+                "period": row["previous_year_period"],
+                "absolute": row["change_previous_year"],
+                "relative_pct": row["change_previous_year_pct"],
+            },
+            "base": {
+                "period": row["base_period"],
+                "absolute": row["change_base"],
+                "relative_pct": row["change_base_pct"],
+                "annual_rate_pct": row["annual_rate_pct"],
+            },
+            "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
+        }
+        rows.append(
+            {
+                "framework": row["framework"],
+                "goal": row["goal"],
+                "target": row["target"],
+                "indicator": row["indicator"],
+                "org_unit": row["org_unit"],
+                "period": row["period"],
+                "value": row["value"],
+                "unit": row["unit"],
+                "decimals": row["decimals"],
+                "status": row["status"],
+                "reason": row["reason"],
+                "milestone": milestone,
+                "progress": {
+                    "method": row["method"],
+                    "expected": row["expected"],
+                    "ratio": row["progress_ratio"],
+                    "baseline_period": row["baseline_period"],
+                },
+                "change": change,
+                "verification": row["verification"],
+            }
+        )
+    return rows
+
+
+def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .describe import format_number, format_unit
+
+    vi = lang == "vi"
+    table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
+    headers = (
+        ("Chỉ tiêu", "Đơn vị", "Kỳ", "Giá trị", "Mốc", "Kết luận", "Thay đổi")
+        if vi
+        else ("Target", "Org unit", "Period", "Value", "Milestone", "Verdict", "Change")
+    )
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        value = (
+            "—"
+            if row["value"] is None
+            else (
+                format_number(row["value"], row["decimals"], lang) + format_unit(row["unit"], lang)
+            )
+        )
+        if row["verification"] != "verified":
+            value += " *"
+        milestone = row["milestone"]["text"] if row["milestone"] else ""
+        status = _STATUS_VI[row["status"]] if vi else row["status"].replace("_", " ")
+        if row["reason"] and row["status"] == "no_data":
+            status += f" ({row['reason']})"
+        change = row["change"]["previous"]["absolute"]
+        unit = "pp" if row["unit"] == "percent" else ""
+        shown = (
+            ""
+            if change is None
+            else f"{'+' if change >= 0 else ''}{format_number(change, row['decimals'], lang)}{unit}"
+        )
+        table.add_row(
+            row["target"], row["org_unit"], row["period"], value, milestone, status, shown
+        )
+    Console(width=160).print(table)
+    note = (
+        "* giá trị của chỉ tiêu chưa được đối chiếu với văn bản chính thức"
+        if vi
+        else "* target wording not verified against the official text"
+    )
+    click.echo(note)
+
+
+@cli.command()
+@click.argument("source", metavar="SPEC")
+@click.option("--target", "target", required=True, metavar="ID")
+@click.option("--org-unit", "org_unit", required=True, metavar="CODE")
+@click.option("--period", "period", required=True, metavar="P")
+@_observation_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def explain(
+    source: str,
+    target: str,
+    org_unit: str,
+    period: str,
+    data: tuple[str, ...],
+    org_units: str | None,
+    locale: str,
+    method: str,
+    base: str | None,
+    lang: str,
+    fmt: str,
+) -> None:
+    """Explain one result step by step: formula, inputs and their rows, sums, conversion,
+    exact and displayed value, milestone, verdict, change and method."""
+    from .explanation import explanation_dict, explanation_text
+
+    result = _evaluate(source, data, org_units, locale, method, base, targets=[target])
+    case = result.explain(target, org_unit, period)
+    if fmt == "json":
+        click.echo(json.dumps(explanation_dict(case), ensure_ascii=False, indent=2))
+    else:
+        click.echo(explanation_text(case, lang))
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors' YAML language server)."""

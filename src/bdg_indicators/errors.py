@@ -304,19 +304,71 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ("org-unit-cycle", "Cycle in org-unit tree", "Org units are their own ancestors."),
     ("csv-format", "Malformed CSV", "The CSV file lacks a required column or has a malformed row."),
     # --- observations (data rows); a rejected row is reported with its file, row and column
-    ("unreadable-file", "File cannot be read as a table", "The file is not a CSV, Excel (.xlsx) or Parquet table that can be read. Check the format and the extension."),
-    ("missing-column", "Missing column", "An observations table needs the columns `org_unit`, `period`, `data_item` and `value` (and optionally `source` and one column per breakdown, such as `sex`)."),
-    ("unused-column", "Column not used", "The column is neither a required column nor a breakdown of the spec; it is ignored."),
-    ("unknown-org-unit", "Unknown org unit", "The org unit code is not in the org-unit file. Check the code, or add the org unit."),
-    ("unknown-data-item", "Unknown data item", "The data item is not defined in the spec. Check the spelling; the hint suggests the closest id."),
-    ("unknown-breakdown-value", "Unknown breakdown value", "The value in a breakdown column is not one of the breakdown's values (ids or labels)."),
-    ("breakdown-not-applicable", "Breakdown not applicable", "The row gives a breakdown value, but the spec does not break this data item down that way."),
-    ("missing-value", "Missing value", "The row has no value. A missing value is not zero: write 0 if zero is meant, or leave the row out."),
-    ("negative-count", "Negative count", "Counts (people, children, communes, cases...) cannot be negative."),
-    ("duplicate-row", "Duplicate row", "Another row has the same org unit, period, data item and breakdown with the same value; this copy is not used."),
-    ("conflicting-rows", "Conflicting rows", "Two rows give different values for the same org unit, period, data item and breakdown; neither is used until one is corrected."),
-    ("part-exceeds-whole", "Part larger than its whole", "The value is larger than the data item it is part of (e.g. literate people more than the population) for the same org unit, period and breakdown."),
-    ("ambiguous-number", "Ambiguous number", "The number can be read two ways (e.g. `1.234` is 1234 in Vietnamese notation but 1.234 in machine notation). Declare the locale of the file (`--locale vi` or `locale=\"vi\"`)."),
+    (
+        "unreadable-file",
+        "File cannot be read as a table",
+        "The file is not a CSV, Excel (.xlsx) or Parquet table that can be read. Check the format and the extension.",
+    ),
+    (
+        "missing-column",
+        "Missing column",
+        "An observations table needs the columns `org_unit`, `period`, `data_item` and `value` (and optionally `source` and one column per breakdown, such as `sex`).",
+    ),
+    (
+        "unused-column",
+        "Column not used",
+        "The column is neither a required column nor a breakdown of the spec; it is ignored.",
+    ),
+    (
+        "unknown-org-unit",
+        "Unknown org unit",
+        "The org unit code is not in the org-unit file. Check the code, or add the org unit.",
+    ),
+    (
+        "unknown-data-item",
+        "Unknown data item",
+        "The data item is not defined in the spec. Check the spelling; the hint suggests the closest id.",
+    ),
+    (
+        "unknown-breakdown-value",
+        "Unknown breakdown value",
+        "The value in a breakdown column is not one of the breakdown's values (ids or labels).",
+    ),
+    (
+        "breakdown-not-applicable",
+        "Breakdown not applicable",
+        "The row gives a breakdown value, but the spec does not break this data item down that way.",
+    ),
+    (
+        "missing-value",
+        "Missing value",
+        "The row has no value. A missing value is not zero: write 0 if zero is meant, or leave the row out.",
+    ),
+    (
+        "negative-count",
+        "Negative count",
+        "Counts (people, children, communes, cases...) cannot be negative.",
+    ),
+    (
+        "duplicate-row",
+        "Duplicate row",
+        "Another row has the same org unit, period, data item and breakdown with the same value; this copy is not used.",
+    ),
+    (
+        "conflicting-rows",
+        "Conflicting rows",
+        "Two rows give different values for the same org unit, period, data item and breakdown; neither is used until one is corrected.",
+    ),
+    (
+        "part-exceeds-whole",
+        "Part larger than its whole",
+        "The value is larger than the data item it is part of (e.g. literate people more than the population) for the same org unit, period and breakdown.",
+    ),
+    (
+        "ambiguous-number",
+        "Ambiguous number",
+        'The number can be read two ways (e.g. `1.234` is 1234 in Vietnamese notation but 1.234 in machine notation). Declare the locale of the file (`--locale vi` or `locale="vi"`).',
+    ),
     # --- evaluation
     ("unknown-target", "Unknown target", "No target of the spec has that id."),
     # --- internal

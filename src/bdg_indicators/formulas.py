@@ -370,9 +370,7 @@ class _Parser:
                 raise _syntax("attribute access is not allowed", self.token.offset)
             return Reference(name=token.text, offset=token.offset)
         if self.accept("("):
-            self.enter()
-            node = self.or_()
-            self.depth -= 1
+            node = self.or_()  # or_() counts the nesting level
             self.expect(")")
             return node
         found = token.text or "the end of the formula"
@@ -529,6 +527,14 @@ def _type_error(node: Node, message: str) -> FormulaError:
     )
 
 
+def _is_literal(node: Node | str) -> bool:
+    """A bare number (``1``, ``-2``, ``30%``): in sums, comparisons, ``min`` and ``max`` it takes
+    the unit of the other side, so ``leaders >= 1`` compares a count with one of its kind."""
+    if isinstance(node, Negate):
+        return _is_literal(node.operand)
+    return isinstance(node, Number)
+
+
 def _units(node: Node | str, unit_of: UnitOf, one: Any, *, want_condition: bool) -> Any:
     assert not isinstance(node, str)
     if want_condition and not _is_condition(node):
@@ -548,13 +554,18 @@ def _units(node: Node | str, unit_of: UnitOf, one: Any, *, want_condition: bool)
             return left * right
         if node.op == "/":
             return left / right
+        if _is_literal(node.left):  # a bare number takes the unit of what it is added to
+            return right
+        if _is_literal(node.right):
+            return left
         if left.dimensionality != right.dimensionality:
             raise _mismatch(node, left, right, "adds or subtracts")
         return left
     if isinstance(node, Compare):
         left = _units(node.left, unit_of, one, want_condition=False)
         right = _units(node.right, unit_of, one, want_condition=False)
-        if left.dimensionality != right.dimensionality:
+        literal = _is_literal(node.left) or _is_literal(node.right)
+        if not literal and left.dimensionality != right.dimensionality:
             raise _mismatch(node, left, right, "compares")
         return None
     if isinstance(node, BoolOp):
@@ -566,7 +577,9 @@ def _units(node: Node | str, unit_of: UnitOf, one: Any, *, want_condition: bool)
         return None
     assert isinstance(node, Call)
     if node.function in ("min", "max"):
-        units = [_units(a, unit_of, one, want_condition=False) for a in node.args]
+        units = [
+            _units(a, unit_of, one, want_condition=False) for a in node.args if not _is_literal(a)
+        ] or [one]
         for other in units[1:]:
             if other.dimensionality != units[0].dimensionality:
                 raise _mismatch(node, units[0], other, f"`{node.function}` mixes")

@@ -43,12 +43,12 @@ class PeriodKind(enum.Enum):
 _MONTHS = {PeriodKind.YEAR: 12, PeriodKind.HALF: 6, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
 
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
-    (PeriodKind.YEAR, re.compile(r"(\d{4})")),
-    (PeriodKind.HALF, re.compile(r"(\d{4})-[Ss]([12])")),
-    (PeriodKind.QUARTER, re.compile(r"(\d{4})-[Qq]([1-4])")),
-    (PeriodKind.MONTH, re.compile(r"(\d{4})-(0[1-9]|1[0-2])")),
-    (PeriodKind.SPAN, re.compile(r"(\d{4})/(\d{4})")),
-    (PeriodKind.TERM, re.compile(r"term:(\d{4})/(\d{4})")),
+    (PeriodKind.YEAR, re.compile(r"(\d{4})", re.ASCII)),
+    (PeriodKind.HALF, re.compile(r"(\d{4})-[Ss]([12])", re.ASCII)),
+    (PeriodKind.QUARTER, re.compile(r"(\d{4})-[Qq]([1-4])", re.ASCII)),
+    (PeriodKind.MONTH, re.compile(r"(\d{4})-(0[1-9]|1[0-2])", re.ASCII)),
+    (PeriodKind.SPAN, re.compile(r"(\d{4})/(\d{4})", re.ASCII)),
+    (PeriodKind.TERM, re.compile(r"term:(\d{4})/(\d{4})", re.ASCII)),
 )
 
 

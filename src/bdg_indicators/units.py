@@ -65,8 +65,6 @@ _ALIASES: tuple[tuple[str, str], ...] = (
     ("per 1,000", "per_1000"),
     ("per 1000", "per_1000"),
     ("per 100", "per_100"),
-    ("/100.000", "per_100000"),
-    ("/1.000", "per_1000"),
     ("‰", "per_1000"),
 )
 _ALIAS_RE = re.compile(
