@@ -194,7 +194,10 @@ def nfd(text: str) -> str:
 def vietnamese_names() -> st.SearchStrategy[str]:
     """Short NFC Vietnamese names: words of Vietnamese letters separated by single spaces."""
     word = st.text(alphabet=VIETNAMESE_LETTERS, min_size=1, max_size=8)
-    return st.lists(word, min_size=1, max_size=4).map(" ".join)
+    reserved = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+    return st.lists(word, min_size=1, max_size=4).map(" ".join).filter(
+        lambda name: name.lower() not in reserved  # plain YAML reads these as booleans or null
+    )
 
 
 _YAML_KEY = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)

@@ -100,8 +100,8 @@ def test_show_vi_and_en(capsys: pytest.CaptureFixture[str], fixtures: Path) -> N
     code, out, _ = run(capsys, "show", path)
     assert code == 0
     assert "Chỉ tiêu 3.1" in out
-    assert "đến 2020: từ 98% trở lên" in out
-    assert "(trước sửa đổi: đến 2015: từ 90% trở lên; đến 2020: từ 95% trở lên)" in out
+    assert "đến năm 2020: từ 98% trở lên" in out
+    assert "(trước sửa đổi: đến năm 2015: từ 90% trở lên; đến năm 2020: từ 95% trở lên)" in out
     assert "CHƯA KIỂM CHỨNG" not in out.split("Chỉ tiêu 3.2")[0]  # 3.1 in force is amended
     code, out, _ = run(capsys, "show", path, "--lang", "en")
     assert "Target 3.2" in out
@@ -115,7 +115,7 @@ def test_diff(capsys: pytest.CaptureFixture[str], fixtures: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert (
-        "~ target 3.1: milestones: đến 2020: từ 98% trở lên  →  đến 2020: từ 97% trở lên; "
+        "~ target 3.1: milestones: đến năm 2020: từ 98% trở lên  →  đến năm 2020: từ 97% trở lên; "
         "source changed" in lines
     )
     assert any(line.startswith("- target 3.2: Tỉnh không theo dõi") for line in lines)

@@ -1,7 +1,7 @@
 """bdg_indicators: indicator frameworks for child protection and gender equality in Viet Nam.
 
 Load a spec (a shipped id or a YAML file), inspect its goals, targets and milestones, and check
-every spec file with located, coded errors::
+every spec file with located, coded errors:
 
     >>> import bdg_indicators as bdg
     >>> spec = bdg.load_spec("vn.gender-equality.2011-2020")

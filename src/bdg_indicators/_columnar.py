@@ -88,12 +88,13 @@ class _Compiler:
             combine = nw.min_horizontal if kind == "min" else nw.max_horizontal
             missing = nw.any_horizontal(*[o.is_null() for o in ops], ignore_nulls=False)
             return nw.when(~missing).then(combine(*ops))
-        if kind == "not":
-            return ~ops[0]
-        if kind == "and":
-            return nw.all_horizontal(*ops, ignore_nulls=False)
-        if kind == "or":
-            return nw.any_horizontal(*ops, ignore_nulls=False)
+        if kind in ("not", "and", "or"):
+            conditions = [self.condition(o) for o in node.operands]
+            if kind == "not":
+                return ~conditions[0]
+            if kind == "and":
+                return nw.all_horizontal(*conditions, ignore_nulls=False)
+            return nw.any_horizontal(*conditions, ignore_nulls=False)
         left, right = ops
         return {
             "<": left < right,
@@ -103,6 +104,12 @@ class _Compiler:
             "==": left == right,
             "!=": left != right,
         }[kind]
+
+    def condition(self, node: PlanNode) -> nw.Expr:
+        """A condition: comparisons as they are, yes/no data items (1 = yes) compared with 1."""
+        if isinstance(node, SeriesRef):
+            return self.value(node) == 1
+        return self.value(node)
 
     def reason(self, node: PlanNode) -> nw.Expr:
         """Why a value is null: the first missing input or zero denominator."""
@@ -319,8 +326,8 @@ def _add_shares(
             pairs["level"].append(unit.level)
     links = _frame(pairs, dict.fromkeys(pairs, nw.String), backend)
     for share, column in shares.items():
-        condition = compiler.value(share.condition)
-        among = compiler.value(share.among) if share.among is not None else nw.lit(True)
+        condition = compiler.condition(share.condition)
+        among = compiler.condition(share.among) if share.among is not None else nw.lit(True)
         flags = wide.select(
             "org_unit", "period", among.alias("among"), condition.alias("meets")
         ).filter((nw.col("among") == True) & ~nw.col("meets").is_null())  # noqa: E712 - null-safe
@@ -479,7 +486,7 @@ def _schedule_row(
     }
     if milestone is None:
         return row
-    row["milestone"] = target.milestones_in_force.index(milestone)
+    row["milestone"] = target.milestones_at(period).index(milestone)
     row["due"] = due
     row["higher"] = _wants_higher(milestone, better)
     row["goal_end"] = _first_due(milestone).last + 1

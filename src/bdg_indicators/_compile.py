@@ -563,23 +563,29 @@ class _Compiler:
         unit = "boolean" if boolean else self.unit(doc.unit, entry.at("unit"))
         if not self.references(formula, where, stack) or unit is None or not ok:
             return None
-        if boolean:
-            if not (formula.is_condition or self.is_boolean_reference(formula)):
+        booleans = frozenset(k for k, i in self.items.items() if i.kind is ValueKind.BOOLEAN)
+        booleans |= frozenset(
+            k for k, i in self.compiled.items() if i is not None and i.unit == "boolean"
+        )
+        reg = units_mod.registry()
+        try:
+            derived = derive_units(
+                formula, self.units_of, reg.dimensionless, booleans=booleans, condition=boolean
+            )
+        except FormulaError as exc:
+            if boolean and exc.problems[0].code == "formula-type":
                 self.error(
                     "formula-type",
                     f"{what} has unit `{doc.unit}`, so its formula must "
                     "be a condition or a yes/no data item",
                     where,
                 )
-                return None
+            else:
+                self.formula_problems(exc, where)
+            return None
+        if boolean:
             formula_unit, factor = "boolean", Fraction(1)
         else:
-            try:
-                reg = units_mod.registry()
-                derived = derive_units(formula, self.units_of, reg.dimensionless)
-            except FormulaError as exc:
-                self.formula_problems(exc, where)
-                return None
             formula_unit = str(derived) or "dimensionless"
             try:
                 factor = units_mod.conversion_factor(formula_unit, unit)
@@ -606,13 +612,6 @@ class _Compiler:
             criteria=criteria,
             description=_to_label(doc.description) if doc.description else None,
         )
-
-    def is_boolean_reference(self, formula: Formula) -> bool:
-        root = formula.root
-        if not isinstance(root, Reference):
-            return False
-        item = self.items.get(root.name)
-        return item is not None and item.kind is ValueKind.BOOLEAN
 
     def formula_problems(self, exc: BdgError, where: Location) -> None:
         for p in exc.problems:
@@ -768,6 +767,7 @@ class _Compiler:
                         amended.milestones, entry, (*path, "milestones"), indicator
                     ),
                     source=_to_source(amended.source, amended.amendment),
+                    effective=self.amendment_date(amended.amendment),
                 )
             )
         amendments.sort(key=lambda a: self.amendment_date(a.amendment))

@@ -128,7 +128,7 @@ def milestone_for(target: Target, period: Period) -> tuple[Milestone | None, boo
     ``(milestone, False)`` for the nearest milestone still ahead (its deadline ends after the
     period: "by 2020" is ahead at 2020-S1), and ``(None, False)`` when none is due or ahead.
     """
-    milestones = target.milestones_in_force
+    milestones = target.milestones_at(period)
     for milestone in milestones:
         if milestone.when.applies_to(period):
             return milestone, True

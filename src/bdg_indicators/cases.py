@@ -204,6 +204,8 @@ def _evaluate(
         value, reason = _evaluate(operand, data, org_unit, period, used)
         if value is None and node.kind not in ("and", "or"):
             return None, reason
+        if node.kind in ("and", "or", "not") and isinstance(value, Fraction):
+            value = value != 0  # a yes/no data item: 1 is yes
         values.append(value)
     return _apply(node, values)
 
@@ -265,11 +267,13 @@ def _share(
     for unit in units:
         if node.among is not None:
             inside, _ = _evaluate(node.among, data, unit.code, period, used)
-            if inside is not True:
+            if inside is not True and not (isinstance(inside, Fraction) and inside != 0):
                 continue
         condition, _ = _evaluate(node.condition, data, unit.code, period, used)
         if condition is None:
             continue
+        if isinstance(condition, Fraction):
+            condition = condition != 0
         among += 1
         meeting += condition is True
     if among == 0:

@@ -161,7 +161,10 @@ def show(source: str, lang: str) -> None:
             click.echo(f"    {indicator.label.text(lang)}{restriction} ({indicator.unit})")
             for milestone in target.milestones_in_force:
                 click.echo(f"    • {describe_milestone(milestone, indicator, lang)}")
-            if target.amendments:
+            for milestone in target.milestones_in_force:
+                if milestone.note:
+                    click.echo(f"      ({milestone.note})")
+            if target.amendments and target.milestones:
                 original = "; ".join(
                     describe_milestone(m, indicator, lang) for m in target.milestones
                 )
@@ -362,7 +365,9 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
     for row in result.to_dicts():
         target = spec.target(row["target"])
         indicator = spec.indicator(row["indicator"])
-        milestones = target.milestones_in_force
+        from .periods import parse_period
+
+        milestones = target.milestones_at(parse_period(row["period"]))
         milestone = None
         if row["milestone"] is not None:
             m = milestones[row["milestone"]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .periods import Period, PeriodKind
 from .spec import (
     Change,
     ChangeKind,
@@ -22,7 +23,13 @@ from .spec import (
     WhenKind,
 )
 
-__all__ = ["describe_milestone", "describe_status", "format_number", "format_unit"]
+__all__ = [
+    "describe_milestone",
+    "describe_period",
+    "describe_status",
+    "format_number",
+    "format_unit",
+]
 
 _OPS = {
     "vi": {
@@ -32,7 +39,7 @@ _OPS = {
         ComparisonOp.LESS_THAN: "dưới {v}",
         ComparisonOp.ABOUT: "khoảng {v} (± {t})",
         ComparisonOp.BETWEEN: "từ {v} đến {u}",
-        ComparisonOp.EQUALS: "bằng {v}",
+        ComparisonOp.EQUALS: "{v}",
     },
     "en": {
         ComparisonOp.AT_LEAST: "at least {v}",
@@ -41,11 +48,11 @@ _OPS = {
         ComparisonOp.LESS_THAN: "less than {v}",
         ComparisonOp.ABOUT: "about {v} (± {t})",
         ComparisonOp.BETWEEN: "between {v} and {u}",
-        ComparisonOp.EQUALS: "equal to {v}",
+        ComparisonOp.EQUALS: "{v}",
     },
 }
 _WHEN = {
-    "vi": {WhenKind.BY: "đến {p}", WhenKind.EVERY: "hằng năm {p}", WhenKind.FROM: "từ {p} trở đi"},
+    "vi": {WhenKind.BY: "đến {p}", WhenKind.EVERY: "hằng năm, {p}", WhenKind.FROM: "từ {p} trở đi"},
     "en": {
         WhenKind.BY: "by {p}",
         WhenKind.EVERY: "every year of {p}",
@@ -81,6 +88,7 @@ _UNITS = {
         "trieu_dong": " million VND",
         "nghin_dong": " thousand VND",
         "dong": " VND",
+        "point": " points",
         "boolean": "",
         "dimensionless": "",
     },
@@ -130,7 +138,9 @@ def format_unit(unit: str, lang: str = "vi") -> str:
 
 def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
     if isinstance(threshold.value, bool):
-        words = {"vi": ("có", "không"), "en": ("yes", "no")}["vi" if lang == "vi" else "en"]
+        words = {"vi": ("có (đã thực hiện)", "không"), "en": ("yes (in place)", "no")}[
+            "vi" if lang == "vi" else "en"
+        ]
         return words[0] if threshold.value else words[1]
     if threshold.value is not None:
         return format_number(threshold.value, None, lang) + format_unit(unit, lang)
@@ -161,17 +171,43 @@ def _change(change: Change, indicator: Indicator, lang: str) -> str:
     if lang == "vi":
         verb = "tăng" if change.direction is Direction.INCREASE else "giảm"
         kind = "tương đối" if change.kind is ChangeKind.RELATIVE else "tuyệt đối"
-        return f"{verb} ít nhất {amount} so với {change.base} ({kind})"
+        return f"{verb} ít nhất {amount} so với {describe_period(change.base, 'vi')} ({kind})"
     verb = "increase" if change.direction is Direction.INCREASE else "reduce"
     return f"{verb} by at least {amount} from {change.base} ({change.kind.value})"
+
+
+def describe_period(period: Period, lang: str = "vi") -> str:
+    """A period for people: ``nhiệm kỳ 2016-2021``, ``giai đoạn 2016-2020``, ``6 tháng đầu năm
+    2020`` (``term 2016-2021``, ``2016-2020``, ``first half of 2020``)."""
+    vi = lang == "vi"
+    year = period.start_year
+    match period.kind:
+        case PeriodKind.TERM:
+            return f"{'nhiệm kỳ' if vi else 'term'} {year}-{period.end_year}"
+        case PeriodKind.SPAN:
+            return f"{'giai đoạn ' if vi else ''}{year}-{period.end_year}"
+        case PeriodKind.HALF:
+            first = period.first % 12 == 0
+            if vi:
+                return f"6 tháng {'đầu' if first else 'cuối'} năm {year}"
+            return f"{'first' if first else 'second'} half of {year}"
+        case PeriodKind.QUARTER:
+            quarter = period.first % 12 // 3 + 1
+            if vi:
+                return f"quý {'I II III IV'.split()[quarter - 1]} năm {year}"
+            return f"Q{quarter} {year}"
+        case PeriodKind.MONTH:
+            return f"tháng {period.first % 12 + 1} năm {year}" if vi else str(period)
+    return f"{'năm ' if vi else ''}{year}"
 
 
 def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "vi") -> str:
     """One line for a milestone, e.g. ``đến 2020: từ 95% trở lên``."""
     code = "vi" if lang == "vi" else "en"
-    when = _WHEN[code][milestone.when.kind].format(p=milestone.when.period)
+    when = _WHEN[code][milestone.when.kind].format(p=describe_period(milestone.when.period, code))
     if milestone.when.until is not None:
-        when += (" đến " if code == "vi" else " until ") + str(milestone.when.until)
+        until = describe_period(milestone.when.until, code)
+        when += (" đến " if code == "vi" else " until ") + until
     if isinstance(milestone.condition, Change):
         condition = _change(milestone.condition, indicator, code)
     else:

@@ -6,7 +6,7 @@ error-code reference), a message, a [`Location`][bdg_indicators.Location] and, w
 hint saying what to do. Functions named ``validate_*`` return problems; functions named ``load_*``
 raise one exception that carries all of them.
 
-The exception tree::
+The exception tree:
 
     BdgError (Exception)                 every error this library raises
     ├── SpecError (ValueError)           a spec file or spec text has problems

@@ -1,6 +1,6 @@
 """Formulas: a small, safe expression language for indicators, parsed once into a tree.
 
-Grammar (nothing is ever passed to ``eval``; the parser below is the only reader)::
+Grammar (nothing is ever passed to ``eval``; the parser below is the only reader):
 
     formula    := or
     or         := and ("or" and)*
@@ -18,7 +18,7 @@ Functions: ``min(a, b, ...)``, ``max(a, b, ...)`` and
 ``share(condition, among=condition, level=NAME)``: the share of org units (at ``level``, under the
 org unit being evaluated) meeting ``condition``, among those meeting ``among``.
 
-Examples::
+Examples:
 
     literate_15_40 / population_15_40
     live_births[sex=male] / live_births[sex=female]
@@ -187,7 +187,8 @@ def _is_condition(node: Node) -> bool:
 # ---------------------------------------------------------------- tokenizer
 
 _TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?P<space>\s+)|(?P<value>\d+[A-Za-z_][A-Za-z0-9_]*)|(?P<number>\d+(?:\.\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op><=|>=|==|!=|[-+*/()<>\[\],=%])"
 )
 
@@ -386,7 +387,7 @@ class _Parser:
             self.pos += 1
             self.expect("=")
             value = self.token
-            if value.kind not in ("name", "number"):
+            if value.kind not in ("name", "number", "value"):
                 raise _syntax("expected a breakdown value, as in `[sex=female]`", value.offset)
             self.pos += 1
             if key.text in pairs:
@@ -496,11 +497,22 @@ UnitOf = Callable[[Reference], Any]
 """Gives the pint units of a reference (raises ``FormulaError`` for unknown names)."""
 
 
-def derive_units(formula: Formula, unit_of: UnitOf, dimensionless: Any) -> Any:
+def derive_units(
+    formula: Formula,
+    unit_of: UnitOf,
+    dimensionless: Any,
+    *,
+    booleans: frozenset[str] = frozenset(),
+    condition: bool = False,
+) -> Any:
     """The pint units of a numeric formula, checking that sums and comparisons are dimensionally
     consistent. Raises [`FormulaError`][bdg_indicators.FormulaError] (code ``unit-mismatch`` or
-    ``formula-type``) at the offending operator."""
-    return _units(formula.root, unit_of, dimensionless, want_condition=False)
+    ``formula-type``) at the offending operator.
+
+    ``booleans`` names yes/no data items, which count as conditions; with ``condition=True`` the
+    formula must itself be a condition (for yes/no indicators)."""
+    checker = _UnitChecker(unit_of=unit_of, one=dimensionless, booleans=booleans)
+    return checker.units(formula.root, want_condition=condition)
 
 
 def _mismatch(node: Node, left: Any, right: Any, what: str) -> FormulaError:
@@ -535,58 +547,72 @@ def _is_literal(node: Node | str) -> bool:
     return isinstance(node, Number)
 
 
-def _units(node: Node | str, unit_of: UnitOf, one: Any, *, want_condition: bool) -> Any:
-    assert not isinstance(node, str)
-    if want_condition and not _is_condition(node):
-        raise _type_error(node, "a condition (a comparison such as `x >= 1`) is expected here")
-    if not want_condition and _is_condition(node):
-        raise _type_error(node, "a number is expected here, not a condition")
-    if isinstance(node, Number):
-        return one
-    if isinstance(node, Reference):
-        return unit_of(node)
-    if isinstance(node, Negate):
-        return _units(node.operand, unit_of, one, want_condition=False)
-    if isinstance(node, BinaryOp):
-        left = _units(node.left, unit_of, one, want_condition=False)
-        right = _units(node.right, unit_of, one, want_condition=False)
-        if node.op == "*":
-            return left * right
-        if node.op == "/":
-            return left / right
-        if _is_literal(node.left):  # a bare number takes the unit of what it is added to
-            return right
-        if _is_literal(node.right):
+@attrs.frozen
+class _UnitChecker:
+    unit_of: UnitOf
+    one: Any
+    booleans: frozenset[str]
+
+    def units(self, node: Node | str, *, want_condition: bool) -> Any:
+        unit_of, one = self.unit_of, self.one
+        assert not isinstance(node, str)
+        boolean = isinstance(node, Reference) and node.name in self.booleans
+        if want_condition and not (_is_condition(node) or boolean):
+            raise _type_error(
+                node,
+                "a condition (a comparison such as `x >= 1`, or a yes/no data "
+                "item) is expected here",
+            )
+        if not want_condition and (_is_condition(node) or boolean):
+            raise _type_error(node, "a number is expected here, not a condition")
+        if boolean:
+            return None
+        if isinstance(node, Number):
+            return one
+        if isinstance(node, Reference):
+            return unit_of(node)
+        if isinstance(node, Negate):
+            return self.units(node.operand, want_condition=False)
+        if isinstance(node, BinaryOp):
+            left = self.units(node.left, want_condition=False)
+            right = self.units(node.right, want_condition=False)
+            if node.op == "*":
+                return left * right
+            if node.op == "/":
+                return left / right
+            if _is_literal(node.left):  # a bare number takes the unit of what it is added to
+                return right
+            if _is_literal(node.right):
+                return left
+            if left.dimensionality != right.dimensionality:
+                raise _mismatch(node, left, right, "adds or subtracts")
             return left
-        if left.dimensionality != right.dimensionality:
-            raise _mismatch(node, left, right, "adds or subtracts")
-        return left
-    if isinstance(node, Compare):
-        left = _units(node.left, unit_of, one, want_condition=False)
-        right = _units(node.right, unit_of, one, want_condition=False)
-        literal = _is_literal(node.left) or _is_literal(node.right)
-        if not literal and left.dimensionality != right.dimensionality:
-            raise _mismatch(node, left, right, "compares")
-        return None
-    if isinstance(node, BoolOp):
-        for operand in node.operands:
-            _units(operand, unit_of, one, want_condition=True)
-        return None
-    if isinstance(node, Not):
-        _units(node.operand, unit_of, one, want_condition=True)
-        return None
-    assert isinstance(node, Call)
-    if node.function in ("min", "max"):
-        units = [
-            _units(a, unit_of, one, want_condition=False) for a in node.args if not _is_literal(a)
-        ] or [one]
-        for other in units[1:]:
-            if other.dimensionality != units[0].dimensionality:
-                raise _mismatch(node, units[0], other, f"`{node.function}` mixes")
-        return units[0]
-    # share
-    _units(node.args[0], unit_of, one, want_condition=True)
-    for key, value in node.kwargs:
-        if key == "among":
-            _units(value, unit_of, one, want_condition=True)
-    return one
+        if isinstance(node, Compare):
+            left = self.units(node.left, want_condition=False)
+            right = self.units(node.right, want_condition=False)
+            literal = _is_literal(node.left) or _is_literal(node.right)
+            if not literal and left.dimensionality != right.dimensionality:
+                raise _mismatch(node, left, right, "compares")
+            return None
+        if isinstance(node, BoolOp):
+            for operand in node.operands:
+                self.units(operand, want_condition=True)
+            return None
+        if isinstance(node, Not):
+            self.units(node.operand, want_condition=True)
+            return None
+        assert isinstance(node, Call)
+        if node.function in ("min", "max"):
+            units = [
+                self.units(a, want_condition=False) for a in node.args if not _is_literal(a)
+            ] or [one]
+            for other in units[1:]:
+                if other.dimensionality != units[0].dimensionality:
+                    raise _mismatch(node, units[0], other, f"`{node.function}` mixes")
+            return units[0]
+        # share
+        self.units(node.args[0], want_condition=True)
+        for key, value in node.kwargs:
+            if key == "among":
+                self.units(value, want_condition=True)
+        return one

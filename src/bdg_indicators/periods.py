@@ -1,6 +1,6 @@
 """Reporting periods: years, half-years, quarters, months, spans of years and elected terms.
 
-Written forms (SDMX-style, so tools agree)::
+Written forms (SDMX-style, so tools agree):
 
     2020            the year 2020                       ("năm 2020")
     2020-S1         the first half of 2020              ("6 tháng đầu năm 2020")

@@ -383,6 +383,8 @@ class TargetAmendment:
     """The amendment's id."""
     milestones: tuple[Milestone, ...]
     source: Source
+    effective: datetime.date | None = None
+    """The date the amendment was signed: it governs periods that end on or after it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -410,6 +412,31 @@ class Target:
     def source_in_force(self) -> Source:
         """The source of the milestones in force."""
         return self.amendments[-1].source if self.amendments else self.source
+
+    def milestones_at(self, period: Period) -> tuple[Milestone, ...]:
+        """The milestones that govern ``period``: those of the latest amendment signed on or
+        before the period's last day, or the original ones (a 2015 result is judged against
+        the 2010 text even after a 2018 amendment)."""
+        last_day = datetime.date(period.end_year, period.last % 12 + 1, 1)
+        chosen = self.milestones
+        for amendment in self.amendments:
+            if amendment.effective is None or amendment.effective <= _month_end(last_day):
+                chosen = amendment.milestones
+        return chosen
+
+    def source_at(self, period: Period) -> Source:
+        """The source of the milestones that govern ``period``."""
+        last_day = _month_end(datetime.date(period.end_year, period.last % 12 + 1, 1))
+        chosen = self.source
+        for amendment in self.amendments:
+            if amendment.effective is None or amendment.effective <= last_day:
+                chosen = amendment.source
+        return chosen
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
 
 
 @attrs.frozen(kw_only=True)

@@ -40,6 +40,7 @@ Dimension = tuple[tuple[str, int], ...]
 # Vietnamese and multi-word spellings -> registry names. Longest first.
 _ALIASES: tuple[tuple[str, str], ...] = (
     ("điểm phần trăm", "percentage_point"),
+    ("phần trăm", "percent"),
     ("percentage points", "percentage_point"),
     ("percentage point", "percentage_point"),
     ("nghìn đồng", "nghin_dong"),
