@@ -195,8 +195,12 @@ def vietnamese_names() -> st.SearchStrategy[str]:
     """Short NFC Vietnamese names: words of Vietnamese letters separated by single spaces."""
     word = st.text(alphabet=VIETNAMESE_LETTERS, min_size=1, max_size=8)
     reserved = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
-    return st.lists(word, min_size=1, max_size=4).map(" ".join).filter(
-        lambda name: name.lower() not in reserved  # plain YAML reads these as booleans or null
+    return (
+        st.lists(word, min_size=1, max_size=4)
+        .map(" ".join)
+        .filter(
+            lambda name: name.lower() not in reserved  # plain YAML reads these as booleans or null
+        )
     )
 
 

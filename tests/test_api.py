@@ -31,3 +31,13 @@ def test_exceptions_form_one_tree() -> None:
             assert issubclass(value, bdg_indicators.BdgError)
             if value is not bdg_indicators.BdgError:
                 assert issubclass(value, ValueError | LookupError)
+
+
+def test_lazy_names_resolve() -> None:
+    """Evaluation names load on first use and are the objects of their modules."""
+    from bdg_indicators import evaluation
+
+    assert bdg_indicators.evaluate is evaluation.evaluate
+    assert bdg_indicators.EvaluationResult is evaluation.EvaluationResult
+    for name in bdg_indicators._LAZY:
+        assert getattr(bdg_indicators, name) is not None

@@ -271,3 +271,38 @@ def test_difference_of_other_units_is_the_unit(unit: str, difference: str) -> No
 def test_registry_is_shared() -> None:
     """registry() builds one pint registry and then always returns it."""
     assert registry() is registry()
+
+
+def test_shipped_unit_table_matches_pint() -> None:
+    """The shipped unit table is exactly what pint computes from the definitions file."""
+    import json
+    from pathlib import Path
+
+    from bdg_indicators.units import build_table, table_path
+
+    shipped = json.loads(Path(table_path()).read_text(encoding="utf-8"))
+    assert shipped == build_table(), "run write_table() after editing data/units.txt"
+
+
+def test_table_and_pint_agree_on_every_spelling() -> None:
+    """Every alias resolves through the table to the same unit pint gives."""
+    from bdg_indicators.units import _ALIASES, _normalise, _with_pint, unit_info
+
+    for spelling, _ in _ALIASES:
+        normalised = _normalise(spelling)
+        assert unit_info(spelling) == _with_pint(normalised, spelling), spelling
+
+
+def test_validate_does_not_import_pint() -> None:
+    """Loading a spec whose units are all in the table does not import pint (start-up speed)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bdg_indicators as b; b.load_spec('vn.gender-equality.2021-2030'); "
+        "print('pint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -9,11 +9,15 @@ every spec file with located, coded errors:
     'at_most'
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from .errors import (
     PROBLEM_CODES,
     BdgError,
     FormulaError,
     Location,
+    ObservationError,
     OrgUnitError,
     PeriodError,
     Problem,
@@ -67,23 +71,67 @@ from .spec import (
     WhenKind,
 )
 
+if _TYPE_CHECKING:  # evaluation pulls in Polars and Narwhals: imported on first use only
+    from .assessment import PROGRESS_METHODS, Progress, Status, Verdict, compare, judge
+    from .cases import CaseResult, ChangeFigures, Contribution, SeriesValue, evaluate_case
+    from .evaluation import EvaluationResult, evaluate
+    from .explanation import explanation_dict, explanation_text
+    from .observations import Observations, read_observations
+
+_LAZY = {
+    "PROGRESS_METHODS": "assessment",
+    "Progress": "assessment",
+    "Status": "assessment",
+    "Verdict": "assessment",
+    "compare": "assessment",
+    "judge": "assessment",
+    "CaseResult": "cases",
+    "ChangeFigures": "cases",
+    "Contribution": "cases",
+    "SeriesValue": "cases",
+    "evaluate_case": "cases",
+    "EvaluationResult": "evaluation",
+    "evaluate": "evaluation",
+    "explanation_dict": "explanation",
+    "explanation_text": "explanation",
+    "Observations": "observations",
+    "read_observations": "observations",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    """Import the evaluation names on first use, so that loading specs stays fast."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bdg_indicators' has no attribute {name!r}")
+
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "PROBLEM_CODES",
+    "PROGRESS_METHODS",
     "Aggregation",
     "Amendment",
     "Attribute",
     "BdgError",
     "Better",
     "Breakdown",
+    "CaseResult",
     "Change",
+    "ChangeFigures",
     "ChangeKind",
     "Code",
     "Comparison",
     "ComparisonOp",
+    "Contribution",
     "DataItem",
     "Direction",
+    "EvaluationResult",
     "Formula",
     "FormulaError",
     "Goal",
@@ -92,6 +140,8 @@ __all__ = [
     "Label",
     "Location",
     "Milestone",
+    "ObservationError",
+    "Observations",
     "OrgUnit",
     "OrgUnitError",
     "OrgUnitTree",
@@ -100,27 +150,38 @@ __all__ = [
     "PeriodKind",
     "Problem",
     "ProblemCode",
+    "Progress",
     "RemovedTarget",
+    "SeriesValue",
     "Severity",
     "ShippedSpec",
     "Source",
     "Spec",
     "SpecError",
     "SpecNotFoundError",
+    "Status",
     "Target",
     "TargetAmendment",
     "Threshold",
     "UnitError",
     "ValidationReport",
     "ValueKind",
+    "Verdict",
     "VerificationStatus",
     "When",
     "WhenKind",
+    "compare",
+    "evaluate",
+    "evaluate_case",
+    "explanation_dict",
+    "explanation_text",
+    "judge",
     "load_org_units",
     "load_spec",
     "load_spec_text",
     "parse_formula",
     "parse_period",
+    "read_observations",
     "read_org_units",
     "shipped_specs",
     "spec_json_schema",

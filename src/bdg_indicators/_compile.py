@@ -567,10 +567,9 @@ class _Compiler:
         booleans |= frozenset(
             k for k, i in self.compiled.items() if i is not None and i.unit == "boolean"
         )
-        reg = units_mod.registry()
         try:
             derived = derive_units(
-                formula, self.units_of, reg.dimensionless, booleans=booleans, condition=boolean
+                formula, self.units_of, units_mod.ONE, booleans=booleans, condition=boolean
             )
         except FormulaError as exc:
             if boolean and exc.problems[0].code == "formula-type":
@@ -588,7 +587,7 @@ class _Compiler:
         else:
             formula_unit = str(derived) or "dimensionless"
             try:
-                factor = units_mod.conversion_factor(formula_unit, unit)
+                factor = units_mod.factor_between(derived, units_mod.unit_info(unit))
             except BdgError:
                 self.error(
                     "unit-mismatch",
@@ -677,15 +676,14 @@ class _Compiler:
                 self.unknown(level, ORG_UNIT_LEVELS, where, "org-unit level")
         return ok
 
-    def units_of(self, ref: Reference) -> Any:
-        reg = units_mod.registry()
+    def units_of(self, ref: Reference) -> units_mod.UnitInfo:
         if ref.name in self.items:
-            return reg.parse_units(self.items[ref.name].unit)
+            return units_mod.unit_info(self.items[ref.name].unit)
         indicator = self.compiled[ref.name]
         assert indicator is not None
         if indicator.unit == "boolean":
-            return reg.dimensionless
-        return reg.parse_units(indicator.unit)
+            return units_mod.ONE
+        return units_mod.unit_info(indicator.unit)
 
     def depends_on(self, indicator: Indicator) -> set[str]:
         """The data items an indicator uses, directly or through other indicators."""

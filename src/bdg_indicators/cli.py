@@ -366,6 +366,7 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
         target = spec.target(row["target"])
         indicator = spec.indicator(row["indicator"])
         from .periods import parse_period
+        from .spec import Comparison
 
         milestones = target.milestones_at(parse_period(row["period"]))
         milestone = None
@@ -376,9 +377,9 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "when": m.when.kind.value,
                 "period": str(m.when.period),
                 "until": str(m.when.until) if m.when.until else None,
-                "comparison": getattr(condition, "op", None)
-                and condition.op.value
-                or f"{condition.direction.value}_by",
+                "comparison": condition.op.value
+                if isinstance(condition, Comparison)
+                else f"{condition.direction.value}_by",
                 "value": row["threshold"],
                 "due": row["due"],
                 "text": describe_milestone(m, indicator, "en"),

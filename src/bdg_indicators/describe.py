@@ -194,7 +194,7 @@ def describe_period(period: Period, lang: str = "vi") -> str:
         case PeriodKind.QUARTER:
             quarter = period.first % 12 // 3 + 1
             if vi:
-                return f"quý {'I II III IV'.split()[quarter - 1]} năm {year}"
+                return f"quý {['I', 'II', 'III', 'IV'][quarter - 1]} năm {year}"
             return f"Q{quarter} {year}"
         case PeriodKind.MONTH:
             return f"tháng {period.first % 12 + 1} năm {year}" if vi else str(period)

@@ -4,9 +4,9 @@ org unit and period, as a typed result table that converts to Polars, pandas or 
 ```python
 import bdg_indicators as bdg
 
-result = bdg.evaluate("vn.examples.ngoc-hoi-literacy-2020")      # bundled example data
-result.to_polars()                                               # one row per target, org unit, period
-result.explain("3.1", "kontum.ngoc-hoi", "2020-S1")              # every step, exactly
+result = bdg.evaluate("vn.examples.ngoc-hoi-literacy-2020")  # bundled example data
+result.to_polars()            # one row per target, org unit and period
+result.explain("3.1", "ngoc-hoi", "2020-S1")  # every step, exactly
 ```
 """
 
@@ -213,7 +213,7 @@ def _bundled(
 
 def _is_org_units(path: str) -> bool:
     name = Path(path).name
-    return name.startswith("org-units") or name.startswith("org_units")
+    return name.startswith(("org-units", "org_units"))
 
 
 def _settle(
@@ -259,7 +259,9 @@ def _settle(
         fixes["org_unit"].append(unit)
         fixes["period"].append(period_text)
         fixes["exact"].append(case.verdict.status.value)
-    patch = nw.from_dict(fixes, schema={k: nw.String for k in fixes}, backend=table.implementation)
+    patch = nw.from_dict(
+        fixes, schema=dict.fromkeys(fixes, nw.String), backend=table.implementation
+    )
     return (
         table.join(patch, on=["target", "org_unit", "period"], how="left")
         .with_columns(nw.coalesce(nw.col("exact"), nw.col("status")).alias("status"))
