@@ -205,3 +205,131 @@ def test_real_command_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)
+
+
+def test_evaluate_example_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg evaluate` on the bundled example: JSON rows with the required keys, totals on stderr."""
+    code, out, err = run(
+        capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020", "--format", "json"
+    )
+    assert code == 0
+    rows = json.loads(out)
+    required = {
+        "framework",
+        "goal",
+        "target",
+        "indicator",
+        "org_unit",
+        "period",
+        "value",
+        "unit",
+        "status",
+        "milestone",
+        "change",
+    }
+    assert all(required <= row.keys() for row in rows)
+    values = {row["target"]: round(row["value"], 1) for row in rows}
+    assert values == {"3.1": 97.9, "3.2": 97.2}
+    first = rows[0]
+    assert first["milestone"]["comparison"] == "at_least"
+    assert first["milestone"]["period"] == "2020"
+    assert first["change"]["absolute_unit"] == "percentage_point"
+    assert "rows read 4 = used 4 + rejected 0" in err
+
+
+def test_evaluate_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    """The table names the verdicts in Vietnamese and marks unverified values; CSV is flat."""
+    code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020")
+    assert code == 0
+    assert "97,9% *" in out
+    assert "chậm tiến độ" in out
+    assert "đúng tiến độ" in out
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        "vn.examples.ngoc-hoi-literacy-2020",
+        "--format",
+        "csv",
+        "--target",
+        "3.2",
+    )
+    lines = out.splitlines()
+    assert lines[0].startswith("framework,goal,target,indicator,org_unit,period,value")
+    assert len(lines) == 2
+
+
+def test_evaluate_rejected_rows_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Rejected rows are listed with file, row and column, with the totals."""
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "org_unit,period,data_item,value\n"
+        "ngoc-hoi,2020-S1,literate_level1,17.101\n"
+        "ngoc-hoi,2020-S1,population_literacy_age,17471\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020", "--data", str(path)
+    )
+    assert code == 0
+    assert f"{path}:2:4: error[ambiguous-number]" in err
+    assert "rows read 2 = used 1 + rejected 1" in err
+    code, out, err = run(
+        capsys,
+        "evaluate",
+        "vn.examples.ngoc-hoi-literacy-2020",
+        "--data",
+        str(path),
+        "--locale",
+        "vi",
+        "--format",
+        "json",
+    )
+    assert "rejected 0" in err
+    assert round(json.loads(out)[0]["value"], 1) == 97.9
+
+
+def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg explain` shows the rows, the exact value and the verdict; JSON for machines."""
+    args = [
+        "explain",
+        "vn.examples.ngoc-hoi-literacy-2020",
+        "--target",
+        "3.1",
+        "--org-unit",
+        "ngoc-hoi",
+        "--period",
+        "2020-S1",
+    ]
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert "17.101" in out
+    assert "ngoc-hoi-literacy-2020.csv dòng 2" in out
+    assert "97,9%" in out
+    assert "CHẬM TIẾN ĐỘ" in out
+    code, out, _ = run(capsys, *args, "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    assert data["exact_value"] == "1710100/17471"
+    assert data["displayed_value"] == "97.9"
+    assert data["status"] == "off_track"
+    assert data["inputs"][0]["rows"][0]["row"] == 2
+    assert data["engine"] == "bdg-evaluation/1"
+
+
+def test_explain_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown target is a located problem, not a traceback."""
+    code, out, err = run(
+        capsys,
+        "explain",
+        "vn.examples.ngoc-hoi-literacy-2020",
+        "--target",
+        "9",
+        "--org-unit",
+        "x",
+        "--period",
+        "2020",
+    )
+    assert code == 1
+    assert "error[unknown-target]" in out
+    assert "Traceback" not in err

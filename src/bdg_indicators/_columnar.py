@@ -263,6 +263,11 @@ def evaluate_table(
         )
     missing_cols = [sid for sid in sids.values() if sid not in wide.columns]
     wide = wide.with_columns(*[nw.lit(None, dtype=nw.Float64).alias(c) for c in missing_cols])
+    if tree is not None:  # every org unit of the tree is reported, with or without data
+        periods = native.select("period").unique()
+        codes = _frame({"org_unit": [u.code for u in tree]}, {"org_unit": nw.String}, backend)
+        grid = codes.join(periods, how="cross")
+        wide = grid.join(wide, on=["org_unit", "period"], how="left")
     compiler = _Compiler(sids, shares)
     if shares:
         wide = _add_shares(wide, shares, compiler, tree, backend)
@@ -287,11 +292,24 @@ def evaluate_table(
                 value.alias("value"),
                 compiler.reason(variant.root).alias("reason"),
                 *[c.alias(f"crit{i}") for i, c in enumerate(criteria)],
-            ).with_columns(
+                nw.lit(len(criteria)).alias("n_crit"),
+            )
+            .with_columns(
                 *[
                     nw.lit(None, dtype=nw.Float64).alias(f"crit{i}")
                     for i in range(len(criteria), _max_criteria(variants))
                 ]
+            )
+            .select(
+                "goal",
+                "target",
+                "indicator",
+                "org_unit",
+                "period",
+                "value",
+                "reason",
+                *[f"crit{i}" for i in range(_max_criteria(variants))],
+                "n_crit",
             )
         )
     results = nw.concat(per_target) if per_target else None
@@ -377,6 +395,8 @@ RESULT_COLUMNS: dict[str, Any] = {
     "change_base": nw.Float64,
     "change_base_pct": nw.Float64,
     "annual_rate_pct": nw.Float64,
+    "attainment_pct": nw.Float64,
+    "margin": nw.Float64,
     "method": nw.String,
 }
 
@@ -685,7 +705,7 @@ def _judge(
                 nw.when(is_change & nw.col("base_value").is_null())
                 .then(nw.lit("no_data"))
                 .otherwise(
-                    nw.when(~is_change & nw.col("t").is_null())
+                    nw.when((~is_change & nw.col("t").is_null()) | (nw.col("due") & each_missing))
                     .then(nw.lit("no_data"))
                     .otherwise(
                         nw.when(nw.col("due"))
@@ -726,18 +746,17 @@ def _judge(
                 .then(nw.lit("no value at the base period ") + nw.col("change_base"))
                 .otherwise(
                     nw.when(~is_change & nw.col("t").is_null())
-                    .then(nw.lit("no threshold for this org unit's ") + nw.col("attribute_name"))
-                    .otherwise(nw.lit(None, dtype=nw.String))
+                    .then(nw.lit("no threshold for this org unit's attribute value"))
+                    .otherwise(
+                        nw.when(nw.col("due") & each_missing)
+                        .then(nw.lit("no value for a criterion"))
+                        .otherwise(nw.lit(None, dtype=nw.String))
+                    )
                 )
             )
         )
     )
-    joined = (
-        joined.with_columns(nw.lit("").alias("attribute_name"))
-        if "attribute_name" not in joined.columns
-        else joined
-    )
-    near = (~v.is_null()) & nw.when(nw.col("due")).then(near_due | each_missing).otherwise(
+    near = (~v.is_null()) & nw.when(nw.col("due")).then(near_due).otherwise(
         ~is_bool_target & near_progress
     )
     out = joined.with_columns(
@@ -760,6 +779,13 @@ def _judge(
         (v - nw.col("base_value")).alias("change_base"),
         _relative(v, nw.col("base_value")).alias("change_base_pct"),
         nw.lit(PROGRESS_METHODS.get(method, method)).alias("method"),
+        nw.when(nw.col("op").is_in([">=", ">"]) & (nw.col("t") > 0))
+        .then(v / nw.col("t") * 100)
+        .alias("attainment_pct"),
+        nw.when(~nw.col("t").is_null() & ~nw.col("op").is_in(["=="]))
+        .then(v - nw.col("t"))
+        .otherwise(nw.when(is_change).then(v - g))
+        .alias("margin"),
     )
     out = _annual_rate(out)
     near_keys = [

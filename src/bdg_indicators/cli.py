@@ -254,6 +254,17 @@ def _observation_options(function: Any) -> Any:
     return function
 
 
+def _stage(message: str) -> Any:
+    """A spinner with a message on stderr while a long step runs; silent unless a terminal."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
 def _evaluate(
     source: str,
     data: tuple[str, ...],
@@ -263,17 +274,19 @@ def _evaluate(
     base: str | None,
     **filters: Any,
 ) -> Any:
-    from .evaluation import evaluate
+    from .evaluation import _bundled, evaluate
+    from .observations import read_observations
+    from .orgunits import load_org_units
 
-    return evaluate(
-        _load(source),
-        list(data) or None,
-        org_units=org_units,
-        locale=locale,
-        method=method,
-        base=base,
-        **filters,
-    )
+    spec = _load(source)
+    tree = load_org_units(org_units) if org_units else None
+    with _stage("Reading observations…"):
+        if data:
+            observations = read_observations(list(data), spec, org_units=tree, locale=locale)
+        else:
+            observations, tree = _bundled(spec, tree, locale)
+    with _stage(f"Evaluating {observations.rows_used:,} observations…"):
+        return evaluate(spec, observations, org_units=tree, method=method, base=base, **filters)
 
 
 def _report_rejections(result: Any) -> None:

@@ -37,10 +37,12 @@ class EvaluationResult:
     ``target``, ``indicator``, ``org_unit``, ``period``, ``value`` (in ``unit``; null when there is
     no value, with ``reason``), ``unit``, ``decimals``, ``status`` (``achieved``,
     ``not_achieved``, ``on_track``, ``off_track``, ``no_data``, ``not_applicable``), ``due``,
-    ``milestone`` (index into the target's milestones in force), ``threshold``, ``expected``
+    ``milestone`` (index into the milestones governing the period), ``threshold``, ``expected``
     (linear progress), ``progress_ratio`` (CAGR progress), ``baseline_period``, changes against
     the ``previous_period``, the ``previous_year_period`` and the ``base_period`` (absolute, in
-    the unit, and in percent), ``annual_rate_pct``, ``method``, ``verification``.
+    the unit, and in percent), ``annual_rate_pct``, ``attainment_pct`` (the value as a
+    percentage of an at-least threshold: "đạt 275% so với kế hoạch"), ``margin`` (value minus
+    threshold), ``method``, ``verification`` (of the source governing the period).
     """
 
     spec: Spec
@@ -274,13 +276,22 @@ def _decorate(spec: Spec, table: Any) -> Any:
 
     units = {i.id: i.unit for i in spec.indicators}
     decimals = {i.id: i.decimals for i in spec.indicators}
-    status = {t.id: t.source_in_force.status.value for _, t in spec.targets()}
+    # the verification status of the source whose milestones govern each period
+    status: dict[str, list[str]] = {"target": [], "period": [], "verification": []}
+    for target_id, period in table.select("target", "period").unique().iter_rows():
+        status["target"].append(target_id)
+        status["period"].append(period)
+        source = spec.target(target_id).source_at(parse_period(period))
+        status["verification"].append(source.status.value)
+    sources = nw.from_dict(
+        status, schema=dict.fromkeys(status, nw.String), backend=table.implementation
+    )
+    table = table.join(sources, on=["target", "period"], how="left")
     return (
         table.with_columns(
             nw.lit(spec.id).alias("framework"),
             nw.col("indicator").replace_strict(units, return_dtype=nw.String).alias("unit"),
             nw.col("indicator").replace_strict(decimals, return_dtype=nw.Int64).alias("decimals"),
-            nw.col("target").replace_strict(status, return_dtype=nw.String).alias("verification"),
         )
         .select(
             "framework",
@@ -296,7 +307,17 @@ def _decorate(spec: Spec, table: Any) -> Any:
             *[
                 c
                 for c in table.columns
-                if c not in ("goal", "target", "indicator", "org_unit", "period", "value", "status")
+                if c
+                not in (
+                    "goal",
+                    "target",
+                    "indicator",
+                    "org_unit",
+                    "period",
+                    "value",
+                    "status",
+                    "verification",
+                )
             ],
             "verification",
         )
