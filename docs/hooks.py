@@ -14,7 +14,8 @@ Generated content, so that the docs cannot drift from the code:
     indented by ``indent`` spaces (for admonitions). The build warns (and so fails under
     ``--strict``) when the exit status is not ``exit`` (default 0).
 ``<!-- bdg:python cwd=DIR`` + Python code + ``-->``
-    Shows the code, runs it, and shows what it printed; the build warns if it fails.
+    Shows the code, runs it, and shows what it printed; the build warns if it fails (an
+    ``assert`` in the code is how a page checks that the library still gives its numbers).
 ``<!-- bdg:diff OLD NEW -->``
     A unified diff between two files of the docs directory.
 ``<!-- bdg:changelog -->``
@@ -22,6 +23,10 @@ Generated content, so that the docs cannot drift from the code:
 ``<!-- bdg:api MODULE NAME... -->`` and ``<!-- bdg:api-complete MODULE -->``
     API documentation of the named objects, and a check that a page documents every name of
     ``MODULE.__all__``.
+
+In the output of ``bdg:run`` and ``bdg:python``, the folder the package is installed in (which
+differs from machine to machine) is shown as ``…/bdg_indicators``, so that the pages do not depend
+on where the site was built.
 
 The example spec files under ``docs/`` are validated before every build: files named
 ``broken-*.yaml`` must be invalid, files under a ``traps/`` folder must draw at least one problem,
@@ -331,6 +336,14 @@ def units(body: str, page: _Page) -> str:
 # ------------------------------------------------------------------ bdg:run
 
 
+def _short_paths(text: str) -> str:
+    """``/where/it/is/installed/bdg_indicators/specs/...`` -> ``…/bdg_indicators/specs/...``."""
+    import bdg_indicators
+
+    package = Path(bdg_indicators.__file__).resolve().parent
+    return text.replace(str(package), "…/bdg_indicators")
+
+
 def _run_bdg(argv: list[str], cwd: Path) -> tuple[int, str]:
     """Run ``bdg`` in this process, in ``cwd``; return its exit status and everything it printed."""
     import contextlib
@@ -370,7 +383,7 @@ def run(body: str, page: _Page) -> str:
                 output,
             )
         shown.append(f"$ {command}")
-        shown.extend(output.rstrip("\n").splitlines())
+        shown.extend(_short_paths(output).rstrip("\n").splitlines())
     block = "```console\n" + "\n".join(shown) + "\n```"
     indent = " " * int(options.get("indent", "0"))
     return "\n".join(indent + line if line else line for line in block.splitlines())
@@ -397,7 +410,7 @@ def python(body: str, page: _Page) -> str:
     )
     if result.returncode != 0:
         log.warning("%s: a `bdg:python` block failed:\n%s", page.where, result.stdout)
-    output = result.stdout.rstrip("\n")
+    output = _short_paths(result.stdout).rstrip("\n")
     shown = f"```python\n{code}\n```"
     if output:
         shown += f"\n\nOutput:\n\n```text\n{output}\n```"
