@@ -25,7 +25,17 @@ from typing import Any
 
 import narwhals as nw
 
-from ._plan import PlanNode, PlanOp, PlanShare, Scaled, Series, SeriesRef, Variant, variants_for
+from ._plan import (
+    COMPARISONS,
+    PlanNode,
+    PlanOp,
+    PlanShare,
+    Scaled,
+    Series,
+    SeriesRef,
+    Variant,
+    variants_for,
+)
 from .assessment import PROGRESS_METHODS, _first_due, _wants_higher, milestone_for
 from .formulas import Number
 from .observations import Observations
@@ -95,15 +105,8 @@ class _Compiler:
             if kind == "and":
                 return nw.all_horizontal(*conditions, ignore_nulls=False)
             return nw.any_horizontal(*conditions, ignore_nulls=False)
-        left, right = ops
-        return {
-            "<": left < right,
-            "<=": left <= right,
-            ">": left > right,
-            ">=": left >= right,
-            "==": left == right,
-            "!=": left != right,
-        }[kind]
+        result: nw.Expr = COMPARISONS[kind](*ops)
+        return result
 
     def condition(self, node: PlanNode) -> nw.Expr:
         """A condition: comparisons as they are, yes/no data items (1 = yes) compared with 1."""

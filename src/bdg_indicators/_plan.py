@@ -7,8 +7,10 @@ rate of rural areas): its formula, with every indicator it uses inlined, reads s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -16,6 +18,16 @@ from .formulas import BinaryOp, BoolOp, Call, Compare, Formula, Negate, Node, No
 from .spec import DataItem, Indicator, Spec, Target
 
 Selector = tuple[tuple[str, str], ...]
+
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+"""Formula comparison operators, shared by the exact and the columnar paths."""
 
 
 @attrs.frozen

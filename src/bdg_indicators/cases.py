@@ -17,7 +17,17 @@ from typing import Any
 
 import attrs
 
-from ._plan import PlanNode, PlanOp, PlanShare, Scaled, Series, SeriesRef, Variant, plan_variant
+from ._plan import (
+    COMPARISONS,
+    PlanNode,
+    PlanOp,
+    PlanShare,
+    Scaled,
+    Series,
+    SeriesRef,
+    Variant,
+    plan_variant,
+)
 from .assessment import PROGRESS_METHODS, Verdict, judge
 from .errors import BdgError, Location, Problem
 from .formulas import Number
@@ -240,16 +250,7 @@ def _apply(node: PlanOp, values: list[Any]) -> tuple[Any, str | None]:
         return (
             (None, "no data for a condition") if any(v is None for v in values) else (False, None)
         )
-    left, right = values
-    result = {
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-        "==": left == right,
-        "!=": left != right,
-    }[kind]
-    return result, None
+    return COMPARISONS[kind](*values), None
 
 
 def _share(

@@ -434,118 +434,78 @@ class _Checker:
         items: Mapping[str, Any],
     ) -> None:
         code, _, extra = str(row["reason"]).partition(":")
-        file, number = row["file"], row["row"]
-        value = row.get("value")
+        column, message, hint = self.explain(code, extra, row, items)
+        self.reject(row["file"], row["row"], column, columns, code, message, hint)
+
+    def explain(
+        self, code: str, extra: str, row: Mapping[str, Any], items: Mapping[str, Any]
+    ) -> tuple[str, str, str | None]:
+        """(column, message, hint) for a rejected row."""
+        value, item = row.get("value"), row["data_item"]
+        vietnamese = self.locale == "vi"
         if code == "unknown-org-unit":
             if row["org_unit"] is None:
-                self.reject(file, number, "org_unit", columns, code, "no org unit code")
-            else:
-                known = list(self.org_units.units) if self.org_units else []
-                self.reject(
-                    file,
-                    number,
-                    "org_unit",
-                    columns,
-                    code,
-                    f"unknown org unit `{row['org_unit']}`",
-                    _close(row["org_unit"], known, "org units"),
-                )
-        elif code == "unknown-data-item":
-            self.reject(
-                file,
-                number,
-                "data_item",
-                columns,
-                code,
-                f"unknown data item `{row['data_item']}`",
-                _close(str(row["data_item"]), list(items), "data items"),
+                return "org_unit", "no org unit code", None
+            known = list(self.org_units.units) if self.org_units else []
+            return (
+                "org_unit",
+                f"unknown org unit `{row['org_unit']}`",
+                _close(row["org_unit"], known, "org units"),
             )
-        elif code == "invalid-period":
-            self.reject(
-                file,
-                number,
+        if code == "unknown-data-item":
+            return (
+                "data_item",
+                f"unknown data item `{item}`",
+                _close(str(item), list(items), "data items"),
+            )
+        if code == "unknown-breakdown-value":
+            values = list(self.spec.breakdown(extra).value_ids())
+            return (
+                extra,
+                f"`{row[extra]}` is not a value of `{extra}`",
+                _close(str(row[extra]), values, "values"),
+            )
+        messages: dict[str, tuple[str, str, str | None]] = {
+            "invalid-period": (
                 "period",
-                columns,
-                "invalid-period",
                 f"`{row['period']}` is not a period",
                 "write 2020, 2020-S1, 2020-Q3, 2020-06 or 2016/2020",
-            )
-        elif code == "unknown-breakdown-value":
-            values = self.spec.breakdown(extra).value_ids()
-            self.reject(
-                file,
-                number,
+            ),
+            "breakdown-not-applicable": (
                 extra,
-                columns,
-                code,
-                f"`{row[extra]}` is not a value of `{extra}`",
-                _close(str(row[extra]), list(values), "values"),
-            )
-        elif code == "breakdown-not-applicable":
-            self.reject(
-                file,
-                number,
-                extra,
-                columns,
-                code,
-                f"data item `{row['data_item']}` is not broken down by `{extra}`",
+                f"data item `{item}` is not broken down by `{extra}`",
                 "leave the column blank for this data item",
-            )
-        elif code == "missing-value":
-            self.reject(
-                file,
-                number,
+            ),
+            "missing-value": (
                 "value",
-                columns,
-                code,
                 "no value",
                 "a missing value is not zero: write 0 if zero is meant",
-            )
-        elif code == "ambiguous-number":
-            self.reject(
-                file,
-                number,
+            ),
+            "ambiguous-number": (
                 "value",
-                columns,
-                code,
-                f"`{value}` is a count written with a dot: 17.101 is 17101 in Vietnamese "
-                "notation but 17.101 in machine notation",
-                "declare the Vietnamese locale (--locale vi) or write the number "
-                "without separators",
-            )
-        elif code == "invalid-number":
-            if extra == "count":
-                self.reject(
-                    file,
-                    number,
-                    "value",
-                    columns,
-                    code,
-                    f"`{value}` is not a whole number, but `{row['data_item']}` counts",
-                    "counts are whole numbers",
-                )
-            else:
-                hint = (
-                    "in Vietnamese notation the dot groups thousands and the comma marks "
-                    "decimals: 17.101 or 97,9"
-                    if self.locale == "vi"
-                    else "machine notation: digits and a dot for decimals (97.9); declare the "
-                    "Vietnamese locale (--locale vi) for 97,9 or 17.101"
-                )
-                self.reject(
-                    file, number, "value", columns, code, f"`{value}` is not a number", hint
-                )
-        elif code == "negative-count":
-            self.reject(
-                file,
-                number,
+                f"`{value}` is a count written with a dot: 17.101 is 17101 in "
+                "Vietnamese notation but 17.101 in machine notation",
+                "declare the Vietnamese locale (--locale vi) or write the number without "
+                "separators",
+            ),
+            "negative-count": ("value", f"`{value}` is negative, but `{item}` counts", None),
+        }
+        if code == "invalid-number" and extra == "count":
+            return (
                 "value",
-                columns,
-                code,
-                f"`{value}` is negative, but `{row['data_item']}` counts",
+                f"`{value}` is not a whole number, but `{item}` counts",
+                "counts are whole numbers",
             )
-        else:  # pragma: no cover - every reason code is described above
-            self.reject(file, number, None, columns, "internal-error", code)
+        if code == "invalid-number":
+            hint = (
+                "in Vietnamese notation the dot groups thousands and the comma marks "
+                "decimals: 17.101 or 97,9"
+                if vietnamese
+                else "machine notation: digits and a dot for decimals (97.9); declare the "
+                "Vietnamese locale (--locale vi) for 97,9 or 17.101"
+            )
+            return "value", f"`{value}` is not a number", hint
+        return messages[code]
 
 
 def _nfc(text: str) -> str:
