@@ -333,3 +333,15 @@ def test_explain_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert "error[unknown-target]" in out
     assert "Traceback" not in err
+
+
+def test_explain_unknown_org_unit_and_period(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown org unit or a malformed period is a problem with a hint, exit 1."""
+    base = ["explain", "vn.examples.ngoc-hoi-literacy-2020", "--target", "3.1"]
+    code, out, _ = run(capsys, *base, "--org-unit", "ngoc-hoy", "--period", "2020-S1")
+    assert code == 1
+    assert "error[unknown-org-unit]" in out
+    assert "did you mean `ngoc-hoi`?" in out
+    code, out, _ = run(capsys, *base, "--org-unit", "ngoc-hoi", "--period", "2020-H1")
+    assert code == 1
+    assert "error[invalid-period]" in out

@@ -72,6 +72,24 @@ class EvaluationResult:
 
     def explain(self, target: str, org_unit: str, period: str | Period) -> CaseResult:
         """Every step of one result, computed exactly by the single-case path."""
+        import narwhals as nw
+
+        known = (
+            set(self.org_units.units)
+            if self.org_units is not None
+            else set(nw.from_native(self.observations.table)["org_unit"].unique().to_list())
+        )
+        if org_unit not in known:
+            raise BdgError(
+                [
+                    Problem(
+                        code="unknown-org-unit",
+                        message=f"unknown org unit `{org_unit}`",
+                        location=Location(file=self.spec.id),
+                        hint=_close_hint(org_unit, sorted(known)),
+                    )
+                ]
+            )
         return evaluate_case(
             self.spec,
             self.observations,
@@ -109,6 +127,13 @@ class EvaluationResult:
             .select(per_goal.columns)
         )
         return nw.concat([per_goal, total]).sort("org_unit", "period", "goal", nulls_last=True)
+
+
+def _close_hint(word: str, known: list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, known, n=1)
+    return f"did you mean `{close[0]}`?" if close else None
 
 
 def _as_spec(spec: Spec | str | os.PathLike[str]) -> Spec:
