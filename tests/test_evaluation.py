@@ -479,3 +479,42 @@ def test_aggregation_identities(cells: dict[str, tuple[int, int]]) -> None:
         assert country == pytest.approx(total_num / total_den * 100, rel=1e-12)
     gap = result[("1.7", "VN", "2020")]["value"]
     assert gap == pytest.approx(total_den - total_num)
+
+
+def test_cagr_ratio_matches_exact_path_at_the_edges() -> None:
+    """The CAGR ratio column is null without a baseline, and a zero base becomes 0.001 in both
+    paths."""
+    data = frame(
+        [
+            ("C1", "2019", "num", None, 0),
+            ("C1", "2019", "den", None, 100),
+            ("C1", "2020", "num", None, 10),
+            ("C1", "2020", "den", None, 100),
+        ]
+    )
+    spec = load_spec_text(
+        SPEC_TEXT.replace("[{every: 2018/2022, at_least: 29}]", "[{by: 2025, at_least: 29}]")
+    )
+    result = evaluate(spec, data, org_units=TREE, targets=["1.1"], method="cagr")
+    rows = by_key(result)
+    assert rows[("1.1", "C1", "2019")]["progress_ratio"] is None
+    ratio = rows[("1.1", "C1", "2020")]["progress_ratio"]
+    case = result.explain("1.1", "C1", "2020")
+    assert case.verdict.progress is not None
+    assert ratio == pytest.approx(case.verdict.progress.ratio)
+    assert "0.001" in (case.verdict.progress.note or "")
+
+
+def test_by_milestone_is_due_in_the_last_part_of_its_period() -> None:
+    """ "By 2022" is judged at 2022 and at its last half, quarter or month; 2022-S1 is before."""
+    data = frame(
+        [
+            ("C1", period, item, None, value)
+            for period in ("2022-S1", "2022-S2", "2022-Q4", "2022-12", "2022")
+            for item, value in (("deaths", 2), ("births", 1000))
+        ]
+    )
+    rows = by_key(evaluate(SPEC, data, org_units=TREE, targets=["1.3"]))
+    assert rows[("1.3", "C1", "2022-S1")]["status"] == "on_track"
+    for period in ("2022-S2", "2022-Q4", "2022-12", "2022"):
+        assert rows[("1.3", "C1", period)]["status"] == "achieved", period

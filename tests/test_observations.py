@@ -165,7 +165,9 @@ def test_missing_columns_reject_every_row(tmp_path: Path) -> None:
     assert [p.code for p in obs.problems if p.location.line == 1] == ["missing-column"]
     assert obs.rows_read == 2
     assert obs.rows_used == 0
-    assert obs.rows_rejected == 3  # the table problem and its two rows
+    assert obs.rows_rejected == 2  # its two rows; the table problem is a note
+    assert obs.rows_read == obs.rows_used + obs.rows_rejected
+    assert [p.code for p in obs.notes] == ["missing-column"]
 
 
 def test_unreadable_sources(tmp_path: Path) -> None:

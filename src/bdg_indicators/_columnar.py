@@ -680,10 +680,16 @@ def _judge(
     if method == "cagr":
         years_o = (nw.col("end") - t0) / 12
         years_r = (nw.col("goal_end") - t0) / 12
-        cagr_o = ((v / b0) ** (1 / years_o)) - 1
-        cagr_r = ((g / b0) ** (1 / years_r)) - 1
+        # as Open SDG does (and the exact path): a zero base or goal becomes 0.001
+        start = nw.when(b0 == 0).then(nw.lit(0.001)).otherwise(b0)
+        aim = nw.when(g == 0).then(nw.lit(0.001)).otherwise(g)
+        cagr_o = ((v / start) ** (1 / years_o)) - 1
+        cagr_r = ((aim / start) ** (1 / years_r)) - 1
         direction = nw.when(higher).then(nw.lit(1.0)).otherwise(nw.lit(-1.0))
-        ratio = direction * cagr_o / cagr_r.abs()
+        sign = nw.when(start < 0).then(nw.lit(-1.0)).otherwise(nw.lit(1.0))
+        ratio: nw.Expr = nw.when(has_baseline & ~nw.col("due")).then(
+            sign * direction * cagr_o / cagr_r.abs()
+        )
         meets = nw.when(higher).then(v >= g).otherwise(v <= g)
         progress_ok = meets | (has_baseline & (ratio >= 0.95)).fill_null(False)
         near_progress = (

@@ -396,6 +396,7 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "value": row["threshold"],
                 "due": row["due"],
                 "text": describe_milestone(m, indicator, "en"),
+                "text_vi": describe_milestone(m, indicator, "vi"),
             }
         change = {
             "previous": {
@@ -468,7 +469,9 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         )
         if row["verification"] != "verified":
             value += " *"
-        milestone = row["milestone"]["text"] if row["milestone"] else ""
+        milestone = ""
+        if row["milestone"]:
+            milestone = row["milestone"]["text_vi" if vi else "text"]
         status = _STATUS_VI[row["status"]] if vi else row["status"].replace("_", " ")
         if row["reason"] and row["status"] == "no_data":
             status += f" ({row['reason']})"

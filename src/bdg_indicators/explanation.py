@@ -28,7 +28,7 @@ def explanation_dict(case: CaseResult) -> dict[str, Any]:
     change and method versions."""
     indicator = case.variant.indicator
     verdict = case.verdict
-    source = case.target.source_in_force
+    source = case.target.source_at(case.period)
     milestone = verdict.milestone
     progress = verdict.progress
     return {
@@ -140,7 +140,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "missing": "không có",
         "value": "Giá trị",
         "exact": "chính xác",
-        "shown": "hiển thị",
+        "shown": "hiển thị, số thập phân",
         "milestone": "Mốc",
         "verdict": "Kết luận",
         "change": "Thay đổi",
@@ -168,11 +168,11 @@ _WORDS: dict[str, dict[str, Any]] = {
         "formula": "Formula",
         "inputs": "Inputs",
         "reported": "reported",
-        "sum": "sum of {n} org units below",
+        "sum": "sum of {n} org unit{s} below",
         "missing": "missing",
         "value": "Value",
         "exact": "exact",
-        "shown": "shown",
+        "shown": "decimals shown",
         "milestone": "Milestone",
         "verdict": "Verdict",
         "change": "Change",
@@ -208,13 +208,14 @@ def explanation_text(case: CaseResult, lang: str = "vi") -> str:
         f"{w['target']} {case.target.id}: {case.target.label.text(code)}",
         f"  {case.org_unit}, {case.period}  [{case.spec}]",
     ]
-    source = case.target.source_in_force
+    source = case.target.source_at(case.period)
     lines.append(f"{w['source']}: {source.clause} ({describe_status(source, code)})")
     restriction = "".join(f"[{k}={v}]" for k, v in case.target.breakdown)
     lines.append(f"{w['formula']}: {indicator.id}{restriction} = {indicator.formula.text}")
     lines.append(f"{w['inputs']}:")
     for series in case.inputs:
-        how = w[series.how].format(n=series.children) if series.how in w else series.how
+        plural = "" if series.children == 1 else "s"
+        how = w[series.how].format(n=series.children, s=plural) if series.how in w else series.how
         shown = w["missing"] if series.value is None else format_number(series.value, None, code)
         lines.append(f"  {series.series} @ {series.org_unit} = {shown} ({how})")
         for row in series.rows[:20]:
@@ -254,6 +255,8 @@ def explanation_text(case: CaseResult, lang: str = "vi") -> str:
             f"{format_number(verdict.progress.expected, indicator.decimals, code)}{unit} "
             f"({verdict.progress.baseline_period} → {verdict.progress.goal_period})"
         )
+    if verdict.progress is not None and verdict.progress.note:
+        lines.append(f"  ({verdict.progress.note})")
     if verdict.progress is not None and verdict.progress.ratio is not None:
         lines.append(f"  R = {verdict.progress.ratio:.3f} ({verdict.progress.category})")
     status = w["status"][verdict.status.value]

@@ -11,7 +11,8 @@ with one column per breakdown (blank = total) and an optional ``source`` note. C
 accepted through Narwhals.
 
 Nothing is lost: every row is either used or rejected with a located reason (file, row, column),
-and ``rows_read == rows_used + rows_rejected``. Numbers are machine notation (``97.9``) unless the
+and ``rows_read == rows_used + rows_rejected`` (problems of whole tables, such as a missing
+column, are ``notes``). Numbers are machine notation (``97.9``) unless the
 Vietnamese locale is declared (``locale="vi"``: ``17.101`` is 17101 and ``97,9`` is 97.9); a
 number that is malformed under the declared notation is rejected, never guessed.
 
@@ -64,20 +65,22 @@ class Observations:
     """Decimals of each data item: a value is ``num / 10**scales[item]``."""
     breakdowns: tuple[str, ...]
     """The breakdown columns of ``table``."""
-    problems: tuple[Problem, ...]
-    """Rejected rows (errors, one per row) and notes about the tables (warnings)."""
+    rejected: tuple[Problem, ...]
+    """One problem per rejected row, located at its file, row and (where known) column."""
+    notes: tuple[Problem, ...]
+    """Problems of whole tables: unreadable files, missing or unused columns, encoding."""
     rows_read: int
     """Data rows read from all sources."""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Table notes and rejected rows, in file and row order."""
+        return tuple(sorted((*self.notes, *self.rejected), key=_order))
 
     @property
     def rows_used(self) -> int:
         """Rows used for evaluation."""
         return int(self.table.height)
-
-    @property
-    def rejected(self) -> tuple[Problem, ...]:
-        """One problem per rejected row."""
-        return tuple(p for p in self.problems if p.is_error)
 
     @property
     def rows_rejected(self) -> int:
@@ -89,7 +92,21 @@ class Observations:
         return Fraction(num, 10 ** self.scales.get(item, 0))
 
 
+def _order(problem: Problem) -> tuple[str, int, int]:
+    location = problem.location
+    return (location.file or "", location.line or 0, location.column or 0)
+
+
 # ---------------------------------------------------------------- reading sources
+
+
+def _display(path: Path) -> str:
+    """How a file is named in messages: data shipped with the package relative to it."""
+    package = Path(__file__).resolve().parent
+    try:
+        return "bdg_indicators/" + path.resolve().relative_to(package).as_posix()
+    except ValueError:
+        return os.fspath(path)
 
 
 def _read_source(
@@ -100,7 +117,7 @@ def _read_source(
 
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        name = os.fspath(source)
+        name = _display(path)
         suffix = path.suffix.lower()
         try:
             if suffix in (".csv", ".txt", ".tsv"):
@@ -186,6 +203,9 @@ class _Checker:
     org_units: OrgUnitTree | None
     locale: str
     problems: list[Problem] = attrs.Factory(list)
+    """Problems of whole tables."""
+    rows: list[Problem] = attrs.Factory(list)
+    """One problem per rejected row."""
 
     def reject(
         self,
@@ -198,7 +218,7 @@ class _Checker:
         hint: str | None = None,
     ) -> None:
         col = columns.index(column) + 1 if column in columns else None
-        self.problems.append(
+        self.rows.append(
             Problem(
                 code=code,
                 message=message,
@@ -483,8 +503,9 @@ class _Checker:
             ),
             "ambiguous-number": (
                 "value",
-                f"`{value}` is a count written with a dot: 17.101 is 17101 in "
-                "Vietnamese notation but 17.101 in machine notation",
+                f"`{value}` is a count written with a dot: "
+                f"{str(value).replace('.', '')} in Vietnamese notation, but {value} in machine "
+                "notation",
                 "declare the Vietnamese locale (--locale vi) or write the number without "
                 "separators",
             ),
@@ -687,7 +708,7 @@ def read_observations(
         good = checker.check(frame, name, offset)
         if good is None:  # missing columns: every row is rejected with the table
             for index in range(frame.height):
-                checker.problems.append(
+                checker.rows.append(
                     Problem(
                         code="missing-column",
                         message="row not used: the table lacks required columns",
@@ -735,15 +756,14 @@ def read_observations(
             )
         ).alias("num")
     ).drop("dec")
-    problems = checker.problems
-    table = _duplicates(table, breakdowns, scales, problems)
-    table = _parts(table, spec, breakdowns, scales, problems)
-    ordered = sorted(problems, key=lambda p: (p.location.file or "", p.location.line or 0))
+    table = _duplicates(table, breakdowns, scales, checker.rows)
+    table = _parts(table, spec, breakdowns, scales, checker.rows)
     return Observations(
         table=table,
         scales=scales,
         breakdowns=breakdowns,
-        problems=tuple(ordered),
+        rejected=tuple(sorted(checker.rows, key=_order)),
+        notes=tuple(sorted(checker.problems, key=_order)),
         rows_read=rows_read,
     )
 

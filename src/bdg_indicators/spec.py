@@ -350,8 +350,8 @@ class When:
 
     def applies_to(self, period: Period) -> bool:
         """Whether the milestone is to be judged at ``period`` (for ``by``: exactly that period)."""
-        if self.kind is WhenKind.BY:
-            return period == self.period
+        if self.kind is WhenKind.BY:  # the period itself, or its last part ("6 tháng cuối năm")
+            return self.period.contains(period) and period.last == self.period.last
         if self.kind is WhenKind.EVERY:
             return self.period.contains(period)
         if period < self.period and not self.period.contains(period):
