@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import narwhals as nw
 
 from ._plan import (
@@ -51,6 +52,39 @@ from .spec import (
     Spec,
     Target,
 )
+
+
+@attrs.frozen(kw_only=True)
+class ColumnarResult:
+    """What the columnar engine computed."""
+
+    table: nw.DataFrame[Any]
+    near: list[tuple[str, str, str]]
+    """(target, org unit, period) of values within ``EPSILON`` of a threshold."""
+    resolved: nw.DataFrame[Any]
+    """Exact series values up the tree: ``org_unit``, ``period``, ``sid``, ``num``, ``scale``."""
+    sids: dict[Series, str]
+    shares: bool = False
+    """Whether some formula counts org units (``share``), which the lookup cannot settle."""
+
+    def exact_values(
+        self, needs: set[tuple[str, Series]]
+    ) -> dict[tuple[str, str, Series], Fraction]:
+        """Exact values of some (org unit, series) pairs, for every period."""
+        by_sid = {sid: series for series, sid in self.sids.items()}
+        wanted = nw.from_dict(
+            {"org_unit": [u for u, _ in needs], "sid": [self.sids[s] for _, s in needs]},
+            schema={"org_unit": nw.String, "sid": nw.String},
+            backend=self.resolved.implementation,
+        )
+        rows = self.resolved.join(wanted, on=["org_unit", "sid"], how="semi")
+        return {
+            (unit, period, by_sid[sid]): Fraction(int(num), int(scale))
+            for unit, period, sid, num, scale in rows.select(
+                "org_unit", "period", "sid", "num", "scale"
+            ).iter_rows()
+        }
+
 
 EPSILON = 1e-9
 """Relative distance to a threshold under which the exact path decides."""
@@ -240,11 +274,12 @@ def evaluate_table(
     *,
     method: str = "linear",
     base: Period | None = None,
-) -> tuple[nw.DataFrame[Any], list[tuple[str, str, str]]]:
+) -> ColumnarResult:
     """Values, verdicts and changes for every target, org unit and period.
 
-    Returns the result table and the (target, org unit, period) keys that lie within
-    ``EPSILON`` of a threshold, which the caller settles exactly.
+    Returns the result table, the (target, org unit, period) keys that lie within ``EPSILON``
+    of a threshold, which the caller settles exactly, and the exact integer series values
+    summed up the tree, from which it can.
     """
     native = nw.from_native(obs.table, eager_only=True)
     backend = native.implementation
@@ -317,11 +352,12 @@ def evaluate_table(
         )
     results = nw.concat(per_target) if per_target else None
     if results is None:
-        return _empty(backend), []
+        return ColumnarResult(table=_empty(backend), near=[], resolved=resolved, sids=sids)
     results = results.with_columns(
         nw.when(nw.col("value").is_null()).then(nw.col("reason")).alias("reason")
     )
-    return _judge(spec, results, targets, tree, method, base, backend)
+    table, near = _judge(spec, results, targets, tree, method, base, backend)
+    return ColumnarResult(table=table, near=near, resolved=resolved, sids=sids, shares=bool(shares))
 
 
 def _max_criteria(variants: dict[Any, Variant]) -> int:

@@ -162,6 +162,14 @@ class _Data:
         self.cache[key] = result
         return result
 
+    def periods(self, org_unit: str) -> list[str]:
+        """The periods with observations at or below ``org_unit``."""
+        import polars as pl
+
+        scope = _scope(self, org_unit)
+        table = self.obs.table.filter(pl.col("org_unit").is_in(scope))
+        return list(table.get_column("period").unique().to_list())
+
     def sum_children(self, series: Series, org_unit: str, period: str) -> SeriesValue:
         item = self.items[series.item]
         if self.tree is None or org_unit not in self.tree or item.aggregation is Aggregation.NONE:
@@ -186,6 +194,34 @@ class _Data:
             rows=tuple(rows),
             children=count,
         )
+
+
+class _Lookup(_Data):
+    """Exact series values already summed up the tree (by the columnar engine's integer sums):
+    lets the exact path settle many results quickly, without reading rows again."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        values: Mapping[tuple[str, str, Series], Fraction],
+        org_units: OrgUnitTree | None,
+    ) -> None:
+        self.spec = spec
+        self.tree = org_units
+        self.items = {d.id: d for d in spec.data_items}
+        self.values = values
+        self.cache = {}
+        self._periods: dict[str, set[str]] = {}
+        for unit, period, _ in values:
+            self._periods.setdefault(unit, set()).add(period)
+
+    def resolve(self, series: Series, org_unit: str, period: str) -> SeriesValue:
+        value = self.values.get((org_unit, period, series))
+        how = "missing" if value is None else "summed"
+        return SeriesValue(series=str(series), org_unit=org_unit, value=value, how=how)
+
+    def periods(self, org_unit: str) -> list[str]:
+        return sorted(self._periods.get(org_unit, ()))
 
 
 def _evaluate(
@@ -393,6 +429,8 @@ def _case(
     inputs: tuple[SeriesValue, ...],
     method: str,
     base: Period | None,
+    *,
+    with_changes: bool = True,
 ) -> CaseResult:
     from .assessment import milestone_for
 
@@ -428,7 +466,7 @@ def _case(
     )
     if base is None and milestone is not None and isinstance(milestone.condition, Change):
         base = milestone.condition.base
-    changes = _changes(variant, data, org_unit, period, value, base)
+    changes = _changes(variant, data, org_unit, period, value, base) if with_changes else ()
     return CaseResult(
         spec=spec.id,
         goal=goal,
@@ -450,14 +488,7 @@ def _baseline(
     variant: Variant, data: _Data, org_unit: str, period: Period
 ) -> tuple[Period, Fraction] | None:
     """The earliest earlier value of the same kind of period, if any."""
-    import polars as pl
-
-    texts = (
-        data.obs.table.filter(pl.col("org_unit").is_in(_scope(data, org_unit)))
-        .get_column("period")
-        .unique()
-        .to_list()
-    )
+    texts = data.periods(org_unit)
     earlier = sorted(
         p
         for p in (parse_period(t) for t in texts)

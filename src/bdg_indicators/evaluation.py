@@ -13,18 +13,21 @@ result.explain("3.1", "ngoc-hoi", "2020-S1")  # every step, exactly
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .cases import CaseResult, _case, _Data, evaluate_case, variant_value
+from .cases import CaseResult, _case, _Data, _Lookup, evaluate_case, variant_value
 from .errors import BdgError, Location, Problem
 from .observations import Observations, read_observations
 from .orgunits import OrgUnitTree, load_org_units
 from .periods import Period, parse_period
 from .spec import Spec, Target
+
+if TYPE_CHECKING:
+    from ._columnar import ColumnarResult
 
 __all__ = ["EvaluationResult", "evaluate"]
 
@@ -180,10 +183,8 @@ def evaluate(
         raise ValueError("method is 'linear' or 'cagr'")
     base_period = parse_period(base) if isinstance(base, str) else base
     chosen = _targets(spec_obj, targets)
-    table, near = evaluate_table(
-        spec_obj, observations, tree, chosen, method=method, base=base_period
-    )
-    table = _settle(spec_obj, observations, tree, table, near, method, base_period)
+    computed = evaluate_table(spec_obj, observations, tree, chosen, method=method, base=base_period)
+    table = _settle(spec_obj, observations, tree, computed, method, base_period)
     table = _decorate(spec_obj, table)
     table = _filter(table, periods, org_unit)
     return EvaluationResult(
@@ -193,7 +194,7 @@ def evaluate(
         table=table,
         method=method,
         base=base_period,
-        exact_settled=len(near),
+        exact_settled=len(computed.near),
     )
 
 
@@ -247,25 +248,38 @@ def _settle(
     spec: Spec,
     obs: Observations,
     tree: OrgUnitTree | None,
-    table: Any,
-    near: Iterable[tuple[str, str, str]],
+    computed: ColumnarResult,
     method: str,
     base: Period | None,
 ) -> Any:
-    """Recompute results that lie on a threshold with exact arithmetic."""
+    """Recompute results that lie on a threshold with exact arithmetic, from the exact integer
+    sums the engine already has (or from the rows, when a formula counts org units)."""
     import narwhals as nw
 
-    keys = list(near)
-    if not keys:
-        return table
-    data = _Data(spec, obs, tree)
     from ._plan import plan_variant
 
+    table, keys = computed.table, computed.near
+    if not keys:
+        return table
+    data: _Data
+    if computed.shares:
+        data = _Data(spec, obs, tree)
+    else:
+        needs = set()
+        for target_id, unit, _ in keys:
+            target = spec.target(target_id)
+            variant = plan_variant(spec, spec.indicator(target.indicator), target.breakdown)
+            needs |= {(unit, series) for series in variant.series()}
+        data = _Lookup(spec, computed.exact_values(needs), tree)
     fixes: dict[str, list[Any]] = {"target": [], "org_unit": [], "period": [], "exact": []}
     goals = {t.id: g.id for g, t in spec.targets()}
+    variants: dict[str, Any] = {}
     for target_id, unit, period_text in keys:
         target = spec.target(target_id)
-        variant = plan_variant(spec, spec.indicator(target.indicator), target.breakdown)
+        if target_id not in variants:
+            indicator = spec.indicator(target.indicator)
+            variants[target_id] = plan_variant(spec, indicator, target.breakdown)
+        variant = variants[target_id]
         period = parse_period(period_text)
         value, reason = variant_value(variant, data, unit, period_text)
         case = _case(
@@ -281,6 +295,7 @@ def _settle(
             (),
             method,
             base,
+            with_changes=False,
         )
         fixes["target"].append(target_id)
         fixes["org_unit"].append(unit)
