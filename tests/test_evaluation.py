@@ -346,7 +346,7 @@ def test_explanation_trace() -> None:
     assert data_json["displayed_value"] == "98.0"
     assert data_json["milestone"]["threshold"] == 29
     text = explanation_text(case, "en")
-    assert "num @ P1 = 100 (sum of 2 org units below)" in text
+    assert "num @ P1 = 100 (sum of 2 of 2 org units below)" in text
     assert "Verdict: ACHIEVED" in text
     assert "Tỷ lệ" in explanation_text(case, "vi")
 
@@ -518,3 +518,23 @@ def test_by_milestone_is_due_in_the_last_part_of_its_period() -> None:
     assert rows[("1.3", "C1", "2022-S1")]["status"] == "on_track"
     for period in ("2022-S2", "2022-Q4", "2022-12", "2022"):
         assert rows[("1.3", "C1", period)]["status"] == "achieved", period
+
+
+def test_partial_sums_are_flagged() -> None:
+    """A sum is partial when an org unit below that reports the series in other periods did not
+    report it in this one; the row says so."""
+    data = frame(
+        [
+            ("C1", "2019", "num", None, 1),
+            ("C1", "2019", "den", None, 2),
+            ("C3", "2019", "num", None, 1),
+            ("C3", "2019", "den", None, 2),
+            ("C1", "2020", "num", None, 1),
+            ("C1", "2020", "den", None, 2),
+        ]
+    )
+    rows = by_key(evaluate(SPEC, data, org_units=TREE, targets=["1.1"]))
+    assert rows[("1.1", "VN", "2019")]["partial"] is False
+    assert rows[("1.1", "VN", "2020")]["partial"] is True  # C3 (under P2) did not report
+    assert rows[("1.1", "P1", "2020")]["partial"] is False  # C2 never reports
+    assert rows[("1.1", "VN", "2020")]["value"] == pytest.approx(50)

@@ -244,6 +244,7 @@ def _resolved_series(
         table.with_columns(*[nw.col(b).fill_null(blank) for b in breakdowns])
         .join(wanted, on=["data_item", *breakdowns], how="inner")
         .select("org_unit", "period", "sid", "num", "scale")
+        .with_columns(nw.lit(True).alias("complete"))
     )
     if tree is None:
         return rows
@@ -254,11 +255,26 @@ def _resolved_series(
     resolved = rows
     for depth in range(int(units["depth"].max() or 0), 0, -1):
         at_depth = units.filter(nw.col("depth") == depth).select("org_unit", "parent")
+        children = resolved.filter(nw.col("sid").is_in(summable)).join(
+            at_depth, on="org_unit", how="inner"
+        )
+        # a sum is complete when every child that reports this series in some period reported
+        # it in this period, completely
+        expected = children.group_by("parent", "sid").agg(
+            nw.col("org_unit").n_unique().alias("expected")
+        )
         sums = (
-            resolved.filter(nw.col("sid").is_in(summable))
-            .join(at_depth, on="org_unit", how="inner")
-            .group_by("parent", "period", "sid")
-            .agg(nw.col("num").sum(), nw.col("scale").first())
+            children.group_by("parent", "period", "sid")
+            .agg(
+                nw.col("num").sum(),
+                nw.col("scale").first(),
+                nw.col("org_unit").n_unique().alias("n"),
+                nw.col("complete").all().alias("all_complete"),
+            )
+            .join(expected, on=["parent", "sid"], how="inner")
+            .with_columns(
+                (nw.col("all_complete") & (nw.col("n") == nw.col("expected"))).alias("complete")
+            )
             .rename({"parent": "org_unit"})
         )
         new = sums.join(resolved, on=["org_unit", "period", "sid"], how="anti")
@@ -295,12 +311,22 @@ def evaluate_table(
     values = resolved.with_columns((nw.col("num") / nw.col("scale")).alias("value"))
     if values.shape[0]:
         wide = values.pivot(on="sid", index=["org_unit", "period"], values="value")
+        partial = (
+            values.filter(~nw.col("complete"))
+            .with_columns(nw.concat_str(nw.lit("p"), nw.col("sid")).alias("psid"))
+            .with_columns(nw.lit(True).alias("flag"))
+        )
+        if partial.shape[0]:
+            flags = partial.pivot(on="psid", index=["org_unit", "period"], values="flag")
+            wide = wide.join(flags, on=["org_unit", "period"], how="left")
     else:
         wide = _frame(
             {"org_unit": [], "period": []}, {"org_unit": nw.String, "period": nw.String}, backend
         )
     missing_cols = [sid for sid in sids.values() if sid not in wide.columns]
     wide = wide.with_columns(*[nw.lit(None, dtype=nw.Float64).alias(c) for c in missing_cols])
+    missing_flags = [f"p{sid}" for sid in sids.values() if f"p{sid}" not in wide.columns]
+    wide = wide.with_columns(*[nw.lit(None, dtype=nw.Boolean).alias(c) for c in missing_flags])
     if tree is not None:  # every org unit of the tree is reported, with or without data
         periods = native.select("period").unique()
         codes = _frame({"org_unit": [u.code for u in tree]}, {"org_unit": nw.String}, backend)
@@ -329,6 +355,10 @@ def evaluate_table(
                 "period",
                 value.alias("value"),
                 compiler.reason(variant.root).alias("reason"),
+                nw.any_horizontal(
+                    *[nw.col(f"p{sids[s]}").fill_null(False) for s in variant.series()],
+                    ignore_nulls=True,
+                ).alias("partial"),
                 *[c.alias(f"crit{i}") for i, c in enumerate(criteria)],
                 nw.lit(len(criteria)).alias("n_crit"),
             )
@@ -346,6 +376,7 @@ def evaluate_table(
                 "period",
                 "value",
                 "reason",
+                "partial",
                 *[f"crit{i}" for i in range(_max_criteria(variants))],
                 "n_crit",
             )
@@ -414,6 +445,7 @@ RESULT_COLUMNS: dict[str, Any] = {
     "period": nw.String,
     "value": nw.Float64,
     "reason": nw.String,
+    "partial": nw.Boolean,
     "status": nw.String,
     "due": nw.Boolean,
     "milestone": nw.Int64,

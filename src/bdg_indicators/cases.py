@@ -67,6 +67,8 @@ class SeriesValue:
     """The rows used: the org unit's own row, or every row summed below it."""
     children: int = 0
     """For sums: how many child org units contributed."""
+    of: int = 0
+    """For sums: how many child org units the tree has."""
 
 
 @attrs.frozen(kw_only=True)
@@ -191,6 +193,7 @@ class _Data:
             org_unit=org_unit,
             value=total,
             how="sum",
+            of=len(self.tree.children(org_unit)),
             rows=tuple(rows),
             children=count,
         )

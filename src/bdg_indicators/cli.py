@@ -430,6 +430,7 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "decimals": row["decimals"],
                 "status": row["status"],
                 "reason": row["reason"],
+                "partial": row["partial"],
                 "milestone": milestone,
                 "progress": {
                     "method": row["method"],
@@ -469,6 +470,8 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         )
         if row["verification"] != "verified":
             value += " *"
+        if row["partial"]:
+            value += " (một phần)" if vi else " (partial)"
         milestone = ""
         if row["milestone"]:
             milestone = row["milestone"]["text_vi" if vi else "text"]

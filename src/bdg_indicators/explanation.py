@@ -55,6 +55,7 @@ def explanation_dict(case: CaseResult) -> dict[str, Any]:
                 "exact": _exact(s.value),
                 "how": s.how,
                 "children": s.children,
+                "of": s.of,
                 "rows": [
                     {
                         "org_unit": r.org_unit,
@@ -136,7 +137,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "formula": "Công thức",
         "inputs": "Số liệu đầu vào",
         "reported": "báo cáo",
-        "sum": "cộng từ {n} đơn vị cấp dưới",
+        "sum": "cộng từ {n}/{of} đơn vị cấp dưới",
         "missing": "không có",
         "value": "Giá trị",
         "exact": "chính xác",
@@ -168,7 +169,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "formula": "Formula",
         "inputs": "Inputs",
         "reported": "reported",
-        "sum": "sum of {n} org unit{s} below",
+        "sum": "sum of {n} of {of} org unit{s} below",
         "missing": "missing",
         "value": "Value",
         "exact": "exact",
@@ -215,7 +216,11 @@ def explanation_text(case: CaseResult, lang: str = "vi") -> str:
     lines.append(f"{w['inputs']}:")
     for series in case.inputs:
         plural = "" if series.children == 1 else "s"
-        how = w[series.how].format(n=series.children, s=plural) if series.how in w else series.how
+        how = (
+            w[series.how].format(n=series.children, of=series.of, s=plural)
+            if series.how in w
+            else series.how
+        )
         shown = w["missing"] if series.value is None else format_number(series.value, None, code)
         lines.append(f"  {series.series} @ {series.org_unit} = {shown} ({how})")
         for row in series.rows[:20]:
