@@ -538,3 +538,27 @@ def test_partial_sums_are_flagged() -> None:
     assert rows[("1.1", "VN", "2020")]["partial"] is True  # C3 (under P2) did not report
     assert rows[("1.1", "P1", "2020")]["partial"] is False  # C2 never reports
     assert rows[("1.1", "VN", "2020")]["value"] == pytest.approx(50)
+
+
+@pytest.mark.parametrize(
+    ("base_num", "base_den", "num", "den"), [(1, 7, 19, 140), (4, 7, 19, 35), (6, 7, 57, 70)]
+)
+def test_progress_ties_on_change_milestones_are_exact(
+    base_num: int, base_den: int, num: int, den: int
+) -> None:
+    """On a change milestone still ahead, a value exactly on the trajectory is on track, however
+    floating point rounds the expected value (regression: such rows were not settled)."""
+    data = frame(
+        [
+            ("C1", "2019", "num", None, base_num),
+            ("C1", "2019", "den", None, base_den),
+            ("C1", "2020", "num", None, num),
+            ("C1", "2020", "den", None, den),
+        ]
+    )
+    result = evaluate(SPEC, data, org_units=TREE, targets=["1.5"])
+    row = by_key(result)[("1.5", "C1", "2020")]
+    case = result.explain("1.5", "C1", "2020")
+    assert case.verdict.progress is not None
+    assert case.value == case.verdict.progress.expected  # exactly on the trajectory
+    assert row["status"] == case.verdict.status.value == "on_track"

@@ -771,7 +771,7 @@ def _judge(
         ratio = nw.lit(None, dtype=nw.Float64)
         progress_ok = linear_ok
         near_progress = near_linear
-    is_bool_target = nw.col("op") == "=="
+    is_bool_target = (nw.col("op") == "==").fill_null(False)  # null for change milestones
     status = (
         nw.when(nw.col("milestone").is_null())
         .then(nw.lit("not_applicable"))
