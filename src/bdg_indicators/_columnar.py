@@ -19,7 +19,7 @@ derived once, when the spec loaded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -66,6 +66,26 @@ class ColumnarResult:
     sids: dict[Series, str]
     shares: bool = False
     """Whether some formula counts org units (``share``), which the lookup cannot settle."""
+
+    def sum_lookup(self) -> Callable[[str, str, Series], Fraction | None]:
+        """Exact value of a series for an org unit and period, loading one series at a time."""
+        loaded: dict[str, dict[tuple[str, str], tuple[int, int]]] = {}
+
+        def lookup(org_unit: str, period: str, series: Series) -> Fraction | None:
+            sid = self.sids.get(series)
+            if sid is None:
+                return None
+            if sid not in loaded:
+                rows = self.resolved.filter(nw.col("sid") == sid).select(
+                    "org_unit", "period", "num", "scale"
+                )
+                loaded[sid] = {
+                    (unit, when): (num, scale) for unit, when, num, scale in rows.iter_rows()
+                }
+            found = loaded[sid].get((org_unit, period))
+            return None if found is None else Fraction(int(found[0]), int(found[1]))
+
+        return lookup
 
     def exact_values(
         self, needs: set[tuple[str, Series]]

@@ -11,7 +11,7 @@ verdicts for whole tables, and uses this path to settle values that lie on a thr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -44,13 +44,15 @@ ENGINE_VERSION = "bdg-evaluation/1"
 
 @attrs.frozen(kw_only=True)
 class Contribution:
-    """One observation row used in a value."""
+    """One observation row used in a value, or (for large sums) one org unit's sum below."""
 
     org_unit: str
     period: str
     value: Fraction
-    file: str
-    row: int
+    file: str | None = None
+    """The file of the observation row (``None`` for an org unit's own sum)."""
+    row: int | None = None
+    """The row in that file."""
     source: str | None = None
 
 
@@ -111,26 +113,24 @@ class CaseResult:
 class _Data:
     """Exact lookups of series values over observations, summing up the org-unit tree."""
 
-    def __init__(self, spec: Spec, observations: Observations, org_units: OrgUnitTree | None):
+    def __init__(
+        self,
+        spec: Spec,
+        observations: Observations,
+        org_units: OrgUnitTree | None,
+        index: RowIndex | None = None,
+        sums: SumLookup | None = None,
+    ):
         self.spec = spec
         self.obs = observations
         self.tree = org_units
         self.items = {d.id: d for d in spec.data_items}
         self.cache: dict[tuple[Series, str, str], SeriesValue] = {}
-        self._rows: dict[tuple[str, str], list[dict[str, Any]]] | None = None
+        self.index = index or RowIndex(observations)
+        self.sums = sums
 
     def rows(self, org_unit: str, period: str) -> list[dict[str, Any]]:
-        if self._rows is None:
-            self._rows = {}
-        key = (org_unit, period)
-        if key not in self._rows:
-            import polars as pl
-
-            table = self.obs.table.filter(
-                (pl.col("org_unit") == org_unit) & (pl.col("period") == period)
-            )
-            self._rows[key] = list(table.iter_rows(named=True))
-        return self._rows[key]
+        return self.index.rows(org_unit, period)
 
     def resolve(self, series: Series, org_unit: str, period: str) -> SeriesValue:
         key = (series, org_unit, period)
@@ -166,16 +166,32 @@ class _Data:
 
     def periods(self, org_unit: str) -> list[str]:
         """The periods with observations at or below ``org_unit``."""
-        import polars as pl
-
-        scope = _scope(self, org_unit)
-        table = self.obs.table.filter(pl.col("org_unit").is_in(scope))
-        return list(table.get_column("period").unique().to_list())
+        if self.sums is not None and len(_scope(self, org_unit)) > BIG_SCOPE:
+            return list(self.obs.table.get_column("period").unique().to_list())
+        return sorted(self.index.periods(_scope(self, org_unit)))
 
     def sum_children(self, series: Series, org_unit: str, period: str) -> SeriesValue:
         item = self.items[series.item]
         if self.tree is None or org_unit not in self.tree or item.aggregation is Aggregation.NONE:
             return SeriesValue(series=str(series), org_unit=org_unit, value=None, how="missing")
+        children = self.tree.children(org_unit)
+        if self.sums is not None and len(self.tree.descendants(org_unit)) > BIG_SCOPE:
+            # a large subtree: the children's exact sums, as the engine computed them
+            parts = [(child.code, self.sums(child.code, period, series)) for child in children]
+            found = [(code, value) for code, value in parts if value is not None]
+            if not found:
+                return SeriesValue(series=str(series), org_unit=org_unit, value=None, how="missing")
+            return SeriesValue(
+                series=str(series),
+                org_unit=org_unit,
+                value=sum((value for _, value in found), Fraction(0)),
+                how="sum",
+                of=len(children),
+                children=len(found),
+                rows=tuple(
+                    Contribution(org_unit=code, period=period, value=value) for code, value in found
+                ),
+            )
         total: Fraction | None = None
         rows: list[Contribution] = []
         count = 0
@@ -197,6 +213,44 @@ class _Data:
             rows=tuple(rows),
             children=count,
         )
+
+
+BIG_SCOPE = 200
+"""Above this many org units below, an explanation lists the children's sums, not every row."""
+
+SumLookup = Callable[[str, str, Series], Fraction | None]
+"""Exact value of a series for an org unit and period, summed up the tree."""
+
+
+class RowIndex:
+    """Observation rows by org unit (partitioned once, converted to dicts on demand)."""
+
+    def __init__(self, observations: Observations) -> None:
+        self.observations = observations
+        self._parts: dict[str, Any] | None = None
+        self._rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def rows(self, org_unit: str, period: str) -> list[dict[str, Any]]:
+        """The rows of one org unit and period."""
+        if org_unit not in self._rows:
+            if self._parts is None:
+                parts = self.observations.table.partition_by("org_unit", as_dict=True)
+                self._parts = {str(key[0]): frame for key, frame in parts.items()}
+            frame = self._parts.get(org_unit)
+            by_period: dict[str, list[dict[str, Any]]] = {}
+            if frame is not None:
+                for row in frame.iter_rows(named=True):
+                    by_period.setdefault(row["period"], []).append(row)
+            self._rows[org_unit] = by_period
+        return self._rows[org_unit].get(period, [])
+
+    def periods(self, org_units: Iterable[str]) -> set[str]:
+        """The periods with rows for any of the org units."""
+        found: set[str] = set()
+        for unit in org_units:
+            self.rows(unit, "")
+            found |= set(self._rows[unit])
+        return found
 
 
 class _Lookup(_Data):
@@ -382,8 +436,15 @@ def evaluate_case(
     org_units: OrgUnitTree | None = None,
     method: str = "linear",
     base: str | Period | None = None,
+    index: RowIndex | None = None,
+    sums: SumLookup | None = None,
 ) -> CaseResult:
-    """Evaluate one target for one org unit and period, exactly, with every step recorded."""
+    """Evaluate one target for one org unit and period, exactly, with every step recorded.
+
+    ``index`` (rows by org unit) and ``sums`` (exact sums up the tree, from an evaluation) make
+    repeated explanations fast;
+    [`EvaluationResult.explain`][bdg_indicators.EvaluationResult.explain] passes them.
+    """
     try:
         target_obj = spec.target(target)
     except KeyError:
@@ -399,7 +460,7 @@ def evaluate_case(
     goal = next(g.id for g, t in spec.targets() if t.id == target)
     when = period if isinstance(period, Period) else parse_period(period)
     base_period = base if isinstance(base, Period) or base is None else parse_period(base)
-    data = _Data(spec, observations, org_units)
+    data = _Data(spec, observations, org_units, index=index, sums=sums)
     variant = plan_variant(spec, spec.indicator(target_obj.indicator), target_obj.breakdown)
     used: dict[tuple[str, str], SeriesValue] = {}
     value, reason = variant_value(variant, data, org_unit, str(when), used)

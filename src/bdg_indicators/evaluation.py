@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .cases import CaseResult, _case, _Data, _Lookup, evaluate_case, variant_value
+from .cases import CaseResult, RowIndex, _case, _Data, _Lookup, evaluate_case, variant_value
 from .errors import BdgError, Location, Problem
 from .observations import Observations, read_observations
 from .orgunits import OrgUnitTree, load_org_units
@@ -57,6 +57,9 @@ class EvaluationResult:
     base: Period | None = None
     exact_settled: int = 0
     """How many results lay within 1e-9 of a threshold and were settled by exact arithmetic."""
+    computed: Any = attrs.field(default=None, eq=False, repr=False)
+    """The columnar engine's intermediate results (exact sums up the tree), for explanations."""
+    _cache: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False, alias="_cache")
 
     def to_polars(self) -> Any:
         """The results as a ``polars.DataFrame``."""
@@ -93,6 +96,9 @@ class EvaluationResult:
                     )
                 ]
             )
+        if "index" not in self._cache:
+            self._cache["index"] = RowIndex(self.observations)
+            self._cache["sums"] = self.computed.sum_lookup() if self.computed else None
         return evaluate_case(
             self.spec,
             self.observations,
@@ -102,6 +108,8 @@ class EvaluationResult:
             org_units=self.org_units,
             method=self.method,
             base=self.base,
+            index=self._cache["index"],
+            sums=self._cache["sums"],
         )
 
     def summary(self) -> Any:
@@ -195,6 +203,7 @@ def evaluate(
         method=method,
         base=base_period,
         exact_settled=len(computed.near),
+        computed=computed,
     )
 
 

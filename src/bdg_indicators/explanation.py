@@ -225,9 +225,9 @@ def explanation_text(case: CaseResult, lang: str = "vi") -> str:
         lines.append(f"  {series.series} @ {series.org_unit} = {shown} ({how})")
         for row in series.rows[:20]:
             note = f" — {row.source}" if row.source else ""
+            where = f"{row.file} {w['row']} {row.row}: " if row.file is not None else ""
             lines.append(
-                f"      {row.file} {w['row']} {row.row}: {row.org_unit} "
-                f"{format_number(row.value, None, code)}{note}"
+                f"      {where}{row.org_unit} {format_number(row.value, None, code)}{note}"
             )
         if len(series.rows) > 20:
             lines.append(f"      … (+{len(series.rows) - 20})")

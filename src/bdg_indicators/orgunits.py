@@ -13,6 +13,7 @@ Files: YAML (``bdg_org_units: 1`` and a list ``org_units`` of mappings with ``co
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import unicodedata
@@ -74,9 +75,17 @@ class OrgUnitTree:
     def __len__(self) -> int:
         return len(self.units)
 
+    @functools.cached_property
+    def _children(self) -> dict[str, tuple[OrgUnit, ...]]:
+        index: dict[str, list[OrgUnit]] = {}
+        for unit in self.units.values():
+            if unit.parent is not None:
+                index.setdefault(unit.parent, []).append(unit)
+        return {code: tuple(units) for code, units in index.items()}
+
     def children(self, code: str) -> tuple[OrgUnit, ...]:
         """The direct children of an org unit."""
-        return tuple(u for u in self.units.values() if u.parent == code)
+        return self._children.get(code, ())
 
     def ancestors(self, code: str) -> tuple[OrgUnit, ...]:
         """The parent, grandparent, ... of an org unit, nearest first."""
