@@ -562,3 +562,32 @@ def test_progress_ties_on_change_milestones_are_exact(
     assert case.verdict.progress is not None
     assert case.value == case.verdict.progress.expected  # exactly on the trajectory
     assert row["status"] == case.verdict.status.value == "on_track"
+
+
+def test_large_scopes_are_explained_by_their_childrens_sums(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above BIG_SCOPE org units below, an explanation lists the children's exact sums (as the
+    engine computed them) instead of every row, with the same value and verdict."""
+    from bdg_indicators import cases
+
+    data = frame(
+        [
+            (code, "2020", item, None, value)
+            for code, values in (("C1", (1, 2)), ("C2", (99, 100)), ("C3", (5, 10)))
+            for item, value in zip(("num", "den"), values, strict=True)
+        ]
+    )
+    result = evaluate(SPEC, data, org_units=TREE, targets=["1.1"])
+    small = result.explain("1.1", "VN", "2020")
+    monkeypatch.setattr(cases, "BIG_SCOPE", 0)
+    large = evaluate(SPEC, data, org_units=TREE, targets=["1.1"]).explain("1.1", "VN", "2020")
+    assert large.value == small.value == Fraction(105 * 100, 112)
+    assert large.verdict.status == small.verdict.status
+    inputs = {s.series: s for s in large.inputs if s.org_unit == "VN"}
+    assert [(r.org_unit, r.value, r.file) for r in inputs["num"].rows] == [
+        ("P1", 100, None),
+        ("P2", 5, None),
+    ]
+    assert (inputs["num"].children, inputs["num"].of) == (2, 2)
+    assert "P1 100" in explanation_text(large, "en")
