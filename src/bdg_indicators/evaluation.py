@@ -274,11 +274,13 @@ def _settle(
     if computed.shares:
         data = _Data(spec, obs, tree)
     else:
-        needs = set()
-        for target_id, unit, _ in keys:
-            target = spec.target(target_id)
-            variant = plan_variant(spec, spec.indicator(target.indicator), target.breakdown)
-            needs |= {(unit, series) for series in variant.series()}
+        planned = {
+            t.id: plan_variant(spec, spec.indicator(t.indicator), t.breakdown)
+            for t in {spec.target(target_id) for target_id, _, _ in keys}
+        }
+        needs = {
+            (unit, series) for target_id, unit, _ in keys for series in planned[target_id].series()
+        }
         data = _Lookup(spec, computed.exact_values(needs), tree)
     fixes: dict[str, list[Any]] = {"target": [], "org_unit": [], "period": [], "exact": []}
     goals = {t.id: g.id for g, t in spec.targets()}

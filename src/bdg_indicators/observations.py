@@ -569,8 +569,7 @@ def _duplicates(
     import polars as pl
 
     key = ["org_unit", "period", "data_item", *breakdowns]
-    counted = table.with_columns(pl.len().over(key).alias("n"))
-    dupes = counted.filter(pl.col("n") > 1)
+    dupes = table.filter(table.select(key).is_duplicated())
     if dupes.height == 0:
         return table
     dupes = dupes.with_columns(
@@ -634,33 +633,47 @@ def _parts(
     if not pairs:
         return table
     key = ["org_unit", "period", *breakdowns]
+    common = {p: max(scales.get(p, 0), scales.get(w, 0)) for p, w in pairs}
+    mapping = pl.DataFrame(
+        {
+            "data_item": [p for p, _ in pairs],
+            "whole_item": [w for _, w in pairs],
+            "part_mult": [10 ** (common[p] - scales.get(p, 0)) for p, _ in pairs],
+            "whole_mult": [10 ** (common[p] - scales.get(w, 0)) for p, w in pairs],
+        },
+        schema={
+            "data_item": pl.String,
+            "whole_item": pl.String,
+            "part_mult": pl.Int64,
+            "whole_mult": pl.Int64,
+        },
+    )
+    parts = table.select("file", "row", "data_item", *key, "num").join(
+        mapping, on="data_item", how="inner"
+    )
+    wholes = table.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
+        *key,
+        pl.col("data_item").alias("whole_item"),
+        pl.col("num").alias("whole_num"),
+        pl.col("row").alias("whole_row"),
+        pl.col("file").alias("whole_file"),
+    )
+    over = parts.join(wholes, on=[*key, "whole_item"], how="inner", nulls_equal=True).filter(
+        pl.col("num") * pl.col("part_mult") > pl.col("whole_num") * pl.col("whole_mult")
+    )
     rejected = []
-    for part, whole in pairs:
-        left = table.filter(pl.col("data_item") == part)
-        right = table.filter(pl.col("data_item") == whole).select(
-            *key,
-            pl.col("num").alias("whole_num"),
-            pl.col("row").alias("whole_row"),
-            pl.col("file").alias("whole_file"),
-        )
-        joined = left.join(right, on=key, how="inner", nulls_equal=True)
-        shift_part, shift_whole = scales.get(part, 0), scales.get(whole, 0)
-        common = max(shift_part, shift_whole)
-        over = joined.filter(
-            pl.col("num") * 10 ** (common - shift_part)
-            > pl.col("whole_num") * 10 ** (common - shift_whole)
-        )
-        for row in over.iter_rows(named=True):
-            rejected.append((row["file"], row["row"]))
-            problems.append(
-                Problem(
-                    code="part-exceeds-whole",
-                    message=f"`{part}` = {_show(row, scales)} is larger than `{whole}` = "
-                    f"{_show({'num': row['whole_num'], 'data_item': whole}, scales)} "
-                    f"({row['whole_file']} row {row['whole_row']})",
-                    location=Location(file=row["file"], line=row["row"]),
-                )
+    for row in over.iter_rows(named=True):
+        part, whole = row["data_item"], row["whole_item"]
+        rejected.append((row["file"], row["row"]))
+        problems.append(
+            Problem(
+                code="part-exceeds-whole",
+                message=f"`{part}` = {_show(row, scales)} is larger than `{whole}` = "
+                f"{_show({'num': row['whole_num'], 'data_item': whole}, scales)} "
+                f"({row['whole_file']} row {row['whole_row']})",
+                location=Location(file=row["file"], line=row["row"]),
             )
+        )
     if not rejected:
         return table
     keys = pl.DataFrame(

@@ -16,6 +16,7 @@ Every period is a whole number of calendar months, so containment and overlap ar
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator
 
@@ -167,6 +168,7 @@ class Period:
         return self.subperiods(PeriodKind.YEAR)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_period(text: str | int) -> Period:
     """Parse a period written as ``2020``, ``2020-S1``, ``2020-Q3``, ``2020-06``, ``2016/2020`` or
     ``term:2016/2021``. Raises [`PeriodError`][bdg_indicators.PeriodError]."""
