@@ -89,8 +89,8 @@ class ColumnarResult:
 
     def exact_values(
         self, needs: set[tuple[str, Series]]
-    ) -> dict[tuple[str, str, Series], Fraction]:
-        """Exact values of some (org unit, series) pairs, for every period."""
+    ) -> dict[tuple[str, str, Series], tuple[int, int]]:
+        """Exact values, as (numerator, scale), of some (org unit, series) pairs, every period."""
         by_sid = {sid: series for series, sid in self.sids.items()}
         wanted = nw.from_dict(
             {"org_unit": [u for u, _ in needs], "sid": [self.sids[s] for _, s in needs]},
@@ -99,7 +99,7 @@ class ColumnarResult:
         )
         rows = self.resolved.join(wanted, on=["org_unit", "sid"], how="semi")
         return {
-            (unit, period, by_sid[sid]): Fraction(int(num), int(scale))
+            (unit, period, by_sid[sid]): (num, scale)
             for unit, period, sid, num, scale in rows.select(
                 "org_unit", "period", "sid", "num", "scale"
             ).iter_rows()

@@ -260,7 +260,7 @@ class _Lookup(_Data):
     def __init__(
         self,
         spec: Spec,
-        values: Mapping[tuple[str, str, Series], Fraction],
+        values: Mapping[tuple[str, str, Series], tuple[int, int]],
         org_units: OrgUnitTree | None,
     ) -> None:
         self.spec = spec
@@ -273,9 +273,11 @@ class _Lookup(_Data):
             self._periods.setdefault(unit, set()).add(period)
 
     def resolve(self, series: Series, org_unit: str, period: str) -> SeriesValue:
-        value = self.values.get((org_unit, period, series))
-        how = "missing" if value is None else "summed"
-        return SeriesValue(series=str(series), org_unit=org_unit, value=value, how=how)
+        found = self.values.get((org_unit, period, series))
+        if found is None:
+            return SeriesValue(series=str(series), org_unit=org_unit, value=None, how="missing")
+        value = Fraction(int(found[0]), int(found[1]))
+        return SeriesValue(series=str(series), org_unit=org_unit, value=value, how="summed")
 
     def periods(self, org_unit: str) -> list[str]:
         return sorted(self._periods.get(org_unit, ()))

@@ -352,6 +352,12 @@ def evaluate(
         targets=targets or None,
     )
     _report_rejections(result)
+    if len(result) == 0:
+        click.echo(
+            "no results: no observation matches a series the targets need (breakdown totals are "
+            "rows with blank breakdown columns; check data item ids, periods and --org-units)",
+            err=True,
+        )
     rows = _json_rows(result)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -270,13 +270,14 @@ def _settle(
     table, keys = computed.table, computed.near
     if not keys:
         return table
+    targets_by_id = {t.id: t for _, t in spec.targets()}
     data: _Data
     if computed.shares:
         data = _Data(spec, obs, tree)
     else:
         planned = {
             t.id: plan_variant(spec, spec.indicator(t.indicator), t.breakdown)
-            for t in {spec.target(target_id) for target_id, _, _ in keys}
+            for t in {targets_by_id[target_id] for target_id, _, _ in keys}
         }
         needs = {
             (unit, series) for target_id, unit, _ in keys for series in planned[target_id].series()
@@ -286,7 +287,7 @@ def _settle(
     goals = {t.id: g.id for g, t in spec.targets()}
     variants: dict[str, Any] = {}
     for target_id, unit, period_text in keys:
-        target = spec.target(target_id)
+        target = targets_by_id[target_id]
         if target_id not in variants:
             indicator = spec.indicator(target.indicator)
             variants[target_id] = plan_variant(spec, indicator, target.breakdown)
@@ -327,12 +328,13 @@ def _decorate(spec: Spec, table: Any) -> Any:
 
     units = {i.id: i.unit for i in spec.indicators}
     decimals = {i.id: i.decimals for i in spec.indicators}
+    targets_by_id = {t.id: t for _, t in spec.targets()}
     # the verification status of the source whose milestones govern each period
     status: dict[str, list[str]] = {"target": [], "period": [], "verification": []}
     for target_id, period in table.select("target", "period").unique().iter_rows():
         status["target"].append(target_id)
         status["period"].append(period)
-        source = spec.target(target_id).source_at(parse_period(period))
+        source = targets_by_id[target_id].source_at(parse_period(period))
         status["verification"].append(source.status.value)
     sources = nw.from_dict(
         status, schema=dict.fromkeys(status, nw.String), backend=table.implementation
@@ -372,7 +374,30 @@ def _decorate(spec: Spec, table: Any) -> Any:
             ],
             "verification",
         )
-        .sort("target", "org_unit", "period")
+        .pipe(_sorted, list(targets_by_id))
+    )
+
+
+def _sorted(table: Any, target_order: list[str]) -> Any:
+    """Rows in spec order of targets, then org unit and period order (integer keys: fast)."""
+    import narwhals as nw
+
+    units = sorted(table["org_unit"].unique().to_list())
+    periods = sorted(table["period"].unique().to_list(), key=parse_period)
+    keys = {
+        "_t": ("target", {t: i for i, t in enumerate(target_order)}),
+        "_u": ("org_unit", {u: i for i, u in enumerate(units)}),
+        "_p": ("period", {p: i for i, p in enumerate(periods)}),
+    }
+    return (
+        table.with_columns(
+            *[
+                nw.col(column).replace_strict(order, return_dtype=nw.Int64).alias(name)
+                for name, (column, order) in keys.items()
+            ]
+        )
+        .sort("_t", "_u", "_p")
+        .drop(*keys)
     )
 
 
