@@ -346,36 +346,25 @@ def _decorate(spec: Spec, table: Any) -> Any:
             nw.col("indicator").replace_strict(units, return_dtype=nw.String).alias("unit"),
             nw.col("indicator").replace_strict(decimals, return_dtype=nw.Int64).alias("decimals"),
         )
-        .select(
-            "framework",
-            "goal",
-            "target",
-            "indicator",
-            "org_unit",
-            "period",
-            "value",
-            "unit",
-            "decimals",
-            "status",
-            *[
-                c
-                for c in table.columns
-                if c
-                not in (
-                    "goal",
-                    "target",
-                    "indicator",
-                    "org_unit",
-                    "period",
-                    "value",
-                    "status",
-                    "verification",
-                )
-            ],
-            "verification",
-        )
+        .select(*_LEAD, *[c for c in table.columns if c not in _SKIP], "verification")
         .pipe(_sorted, list(targets_by_id))
     )
+
+
+_LEAD = (
+    "framework",
+    "goal",
+    "target",
+    "indicator",
+    "org_unit",
+    "period",
+    "value",
+    "unit",
+    "decimals",
+    "status",
+)
+"""The first columns of a result table."""
+_SKIP = frozenset({*_LEAD, "verification"})
 
 
 def _sorted(table: Any, target_order: list[str]) -> Any:
