@@ -487,3 +487,34 @@ def test_extends_unknown(tmp_path: Path) -> None:
     report = validate_spec(path)
     assert [p.code for p in report.problems] == ["spec-not-found"]
     assert report.problems[0].location.line == 4
+
+
+def test_remove_without_reason(tmp_path: Path, fixtures: Path) -> None:
+    """`remove:` with no reason is an error at the key, and the target is not silently kept."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"bdg_spec: 1\nid: c\ntitle: C\nextends: {fixtures}/specs/full.yaml\n"
+        "goals:\n  - id: '3'\n    targets:\n      - id: '3.2'\n        remove:\n",
+        encoding="utf-8",
+    )
+    report = validate_spec(path)
+    assert [(p.code, p.location.line) for p in report.problems] == [("remove-needs-reason", 9)]
+
+
+def test_unknown_amendment_code() -> None:
+    """A target citing an amendment the framework does not list gets its own code."""
+    text = BASE.replace(
+        '        source: {clause: "Mục tiêu 1", status: unverified}\n',
+        '        source: {clause: "Mục tiêu 1", status: unverified}\n'
+        "        amendments:\n"
+        "          - {amendment: qd-9, milestones: [{by: 2020, at_least: 1}],"
+        " source: {clause: x, status: verified}}\n",
+    )
+    assert single(text).code == "unknown-amendment"
+
+
+@pytest.mark.parametrize("value", ["15_40", "0x1F", ".inf", "1_000"])
+def test_more_yaml_1_1_readings_are_flagged(value: str) -> None:
+    """Plain values YAML 1.1 tools read as numbers are kept as text with a warning."""
+    found = problems(BASE.replace("label: Biết chữ", f"label: {value}"))
+    assert [p.code for p in found] == ["yaml-1-1-ambiguity"]

@@ -246,6 +246,17 @@ def merge(
                 continue
             seen_targets[target.id] = where
             owner = next((g for g in merged.goals.values() if target.id in g.targets), None)
+            raw = _raw_at(doc.value, tpath)
+            if isinstance(raw, dict) and "remove" in raw and raw["remove"] is None:
+                problems.append(
+                    Problem(
+                        code="remove-needs-reason",
+                        message=f"`remove` of target `{target.id}` gives no reason",
+                        location=doc.locate((*tpath, "remove"), key=True),
+                        hint='write the reason: `remove: "Tỉnh không có ..."`',
+                    )
+                )
+                continue
             if target.remove is not None:
                 if owner is None:
                     problems.append(
@@ -284,6 +295,18 @@ def merge(
             else:
                 entry.targets[target.id] = Located(target, doc, tpath)
     return merged
+
+
+def _raw_at(value: Any, path: Path) -> Any:
+    """The plain value at ``path`` in a read document (``None`` if absent)."""
+    for step in path:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
 
 
 def _add_unique(
@@ -497,12 +520,19 @@ class _Compiler:
             description=_to_label(doc.description) if doc.description else None,
         )
 
-    def unknown(self, name: str, known: Iterable[str], where: Location, what: str) -> None:
+    def unknown(
+        self,
+        name: str,
+        known: Iterable[str],
+        where: Location,
+        what: str,
+        code: str = "unknown-reference",
+    ) -> None:
         if name in self.m.dropped:
             return  # its definition failed and was reported there
         close = difflib.get_close_matches(name, list(known), n=1)
         self.error(
-            "unknown-reference",
+            code,
             f"unknown {what} `{name}`",
             where,
             f"did you mean `{close[0]}`?" if close else None,
@@ -755,7 +785,11 @@ class _Compiler:
             if amended.amendment not in self.m.amendments:
                 ok = False
                 self.unknown(
-                    amended.amendment, self.m.amendments, entry.at(*path, "amendment"), "amendment"
+                    amended.amendment,
+                    self.m.amendments,
+                    entry.at(*path, "amendment"),
+                    "amendment",
+                    code="unknown-amendment",
                 )
                 continue
             amendments.append(

@@ -100,6 +100,9 @@ _FALSE = {"false", "False", "FALSE"}
 _YAML11_BOOL = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF")
 _YAML11_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
 _YAML11_OCTAL = re.compile(r"[-+]?0[0-9_]+")
+_YAML11_UNDERSCORE = re.compile(r"[-+]?[0-9][0-9]*_[0-9_]*(\.[0-9_]*)?")
+_YAML11_HEX = re.compile(r"[-+]?0x[0-9a-fA-F_]+")
+_YAML11_SPECIAL = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
@@ -118,6 +121,12 @@ def _resolve_plain(text: str) -> tuple[Any, str | None]:
         return text, "a base-60 number"
     if _YAML11_OCTAL.fullmatch(text):
         return text, "an octal number"
+    if _YAML11_UNDERSCORE.fullmatch(text):
+        return text, f"the number {text.replace('_', '')}"
+    if _YAML11_HEX.fullmatch(text):
+        return text, "a hexadecimal number"
+    if _YAML11_SPECIAL.fullmatch(text):
+        return text, "an infinite or not-a-number float"
     if _NUMBER.fullmatch(text):
         return YamlNumber(text), None
     return text, None
