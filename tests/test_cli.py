@@ -345,3 +345,37 @@ def test_explain_unknown_org_unit_and_period(capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, *base, "--org-unit", "ngoc-hoi", "--period", "2020-H1")
     assert code == 1
     assert "error[invalid-period]" in out
+
+
+def test_evaluate_excel_sheet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--sheet` picks the worksheet of an Excel workbook to read."""
+    import polars as pl
+    import xlsxwriter
+
+    path = tmp_path / "bao-cao.xlsx"
+    frame = pl.DataFrame(
+        {
+            "org_unit": ["ngoc-hoi", "ngoc-hoi"],
+            "period": ["2020-S1", "2020-S1"],
+            "data_item": ["literate_ethnic_minority", "population_ethnic_minority"],
+            "value": [18083, 18603],
+        }
+    )
+    with xlsxwriter.Workbook(path) as workbook:
+        pl.DataFrame({"note": ["bìa"]}).write_excel(workbook=workbook, worksheet="Bia")
+        frame.write_excel(workbook=workbook, worksheet="So lieu")
+    args = [
+        "evaluate",
+        "vn.examples.ngoc-hoi-literacy-2020",
+        "--data",
+        str(path),
+        "--target",
+        "3.2",
+        "--format",
+        "json",
+    ]
+    code, out, err = run(capsys, *args, "--sheet", "So lieu")
+    assert code == 0, err
+    assert round(json.loads(out)[0]["value"], 1) == 97.2
+    code, _, err = run(capsys, *args)  # the first sheet lacks the columns
+    assert "error[missing-column]" in err

@@ -246,6 +246,9 @@ def _observation_options(function: Any) -> Any:
             ),
             click.option("--base", metavar="PERIOD", help="Base period for change (e.g. 2018)."),
             click.option(
+                "--sheet", metavar="NAME", help="Excel sheet to read (default: the first)."
+            ),
+            click.option(
                 "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True
             ),
         ]
@@ -272,6 +275,7 @@ def _evaluate(
     locale: str,
     method: str,
     base: str | None,
+    sheet: str | None = None,
     **filters: Any,
 ) -> Any:
     from .evaluation import _bundled, evaluate
@@ -282,7 +286,9 @@ def _evaluate(
     tree = load_org_units(org_units) if org_units else None
     with _stage("Reading observations…"):
         if data:
-            observations = read_observations(list(data), spec, org_units=tree, locale=locale)
+            observations = read_observations(
+                list(data), spec, org_units=tree, locale=locale, sheet=sheet
+            )
         else:
             observations, tree = _bundled(spec, tree, locale)
     with _stage(f"Evaluating {observations.rows_used:,} observations…"):
@@ -329,6 +335,7 @@ def evaluate(
     locale: str,
     method: str,
     base: str | None,
+    sheet: str | None,
     lang: str,
     periods: tuple[str, ...],
     org_unit: str | None,
@@ -347,6 +354,7 @@ def evaluate(
         locale,
         method,
         base,
+        sheet,
         periods=periods or None,
         org_unit=org_unit,
         targets=targets or None,
@@ -522,6 +530,7 @@ def explain(
     locale: str,
     method: str,
     base: str | None,
+    sheet: str | None,
     lang: str,
     fmt: str,
 ) -> None:
@@ -529,7 +538,7 @@ def explain(
     exact and displayed value, milestone, verdict, change and method."""
     from .explanation import explanation_dict, explanation_text
 
-    result = _evaluate(source, data, org_units, locale, method, base, targets=[target])
+    result = _evaluate(source, data, org_units, locale, method, base, sheet, targets=[target])
     case = result.explain(target, org_unit, period)
     if fmt == "json":
         click.echo(json.dumps(explanation_dict(case), ensure_ascii=False, indent=2))
