@@ -31,7 +31,6 @@ from ._plan import (
     PlanNode,
     PlanOp,
     PlanShare,
-    Scaled,
     Series,
     SeriesRef,
     Variant,
@@ -132,8 +131,6 @@ class _Compiler:
             return nw.lit(float(node.value))
         if isinstance(node, SeriesRef):
             return nw.col(self.sids[node.series])
-        if isinstance(node, Scaled):  # pragma: no cover - plans inline indicators as products
-            return self.value(node.node) * float(node.factor)  # type: ignore[arg-type]
         if isinstance(node, PlanShare):
             return nw.col(self.shares[node])
         ops = [self.value(o) for o in node.operands]

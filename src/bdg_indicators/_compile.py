@@ -37,6 +37,7 @@ from ._document import (
 from ._yaml import Document, YamlNumber
 from .errors import BdgError, FormulaError, Location, Problem, Severity
 from .formulas import Formula, Reference, derive_units, parse_formula
+from .orgunits import LEVELS
 from .periods import Period, parse_period
 from .spec import (
     Aggregation,
@@ -72,8 +73,6 @@ Path = tuple[str | int, ...]
 T = TypeVar("T")
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
-ORG_UNIT_LEVELS = ("country", "province", "district", "commune", "agency")
-"""Org-unit levels a formula's ``share(..., level=...)`` may name."""
 BOOLEAN_UNITS = frozenset({"boolean", "yes_no"})
 
 
@@ -701,9 +700,9 @@ class _Compiler:
                     else "declare it under `data_items` or `indicators`",
                 )
         for level in _share_levels(formula):
-            if level not in ORG_UNIT_LEVELS:
+            if level not in LEVELS:
                 ok = False
-                self.unknown(level, ORG_UNIT_LEVELS, where, "org-unit level")
+                self.unknown(level, LEVELS, where, "org-unit level")
         return ok
 
     def units_of(self, ref: Reference) -> units_mod.UnitInfo:

@@ -21,8 +21,6 @@ from cattrs.gen import make_dict_structure_fn, override
 from ._yaml import Document, YamlNumber
 from .errors import Problem
 
-FORMAT_VERSION = 1
-
 Path = tuple[str | int, ...]
 
 
@@ -443,10 +441,16 @@ def _mapping_only(fn: Callable[[Any, Any], Any], cls: type) -> Callable[[Any, An
 _converter: cattrs.Converter | None = None
 
 
+_label_structure: Callable[[Any, Any], LabelDoc] | None = None
+
+
 def _label_fn(value: Any, cls: type) -> LabelDoc:
-    fn = make_dict_structure_fn(LabelDoc, converter(), _cattrs_forbid_extra_keys=True)
-    result: LabelDoc = fn(value, cls)
-    return result
+    global _label_structure
+    if _label_structure is None:  # generated once, not for every label
+        _label_structure = make_dict_structure_fn(
+            LabelDoc, converter(), _cattrs_forbid_extra_keys=True
+        )
+    return _label_structure(value, cls)
 
 
 def converter() -> cattrs.Converter:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -44,22 +43,14 @@ class Series:
 
 
 @attrs.frozen
-class Scaled:
-    """An inlined indicator: its formula's value times the indicator's factor."""
-
-    node: Node
-    factor: Fraction
-    indicator: str
-
-
-@attrs.frozen
 class Variant:
     """An indicator as a target evaluates it: restriction applied, indicators inlined."""
 
     indicator: Indicator
     restriction: Selector
     root: PlanNode
-    """The formula tree, with references replaced by ``SeriesRef`` and inlined ``Scaled``."""
+    """The formula tree: references to data items are ``SeriesRef``s; other indicators are
+    inlined as their formula times their factor."""
     criteria: tuple[Series, ...] = ()
     """For score rules: the series of each criterion."""
 
@@ -108,7 +99,7 @@ class PlanOp:
     """For divisions: the denominator as written (for "zero denominator" reasons)."""
 
 
-PlanNode = Number | SeriesRef | Scaled | PlanShare | PlanOp
+PlanNode = Number | SeriesRef | PlanShare | PlanOp
 
 
 def _walk(node: PlanNode) -> Iterator[PlanNode]:
@@ -116,8 +107,6 @@ def _walk(node: PlanNode) -> Iterator[PlanNode]:
     if isinstance(node, PlanOp):
         for operand in node.operands:
             yield from _walk(operand)
-    elif isinstance(node, Scaled):
-        yield from _walk(node.node)  # type: ignore[arg-type]
     elif isinstance(node, PlanShare):
         yield from _walk(node.condition)
         if node.among is not None:

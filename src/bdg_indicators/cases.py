@@ -22,7 +22,6 @@ from ._plan import (
     PlanNode,
     PlanOp,
     PlanShare,
-    Scaled,
     Series,
     SeriesRef,
     Variant,
@@ -299,9 +298,6 @@ def _evaluate(
         if resolved.value is None:
             return None, f"no data for {node.series} at {org_unit} in {period}"
         return resolved.value, None
-    if isinstance(node, Scaled):  # pragma: no cover - plans inline indicators as products
-        value, reason = _evaluate(node.node, data, org_unit, period, used)  # type: ignore[arg-type]
-        return (None, reason) if value is None else (value * node.factor, None)
     if isinstance(node, PlanShare):
         return _share(node, data, org_unit, period, used)
     values = []
@@ -571,8 +567,3 @@ def _scope(data: _Data, org_unit: str) -> list[str]:
     if data.tree is None or org_unit not in data.tree:
         return [org_unit]
     return [org_unit, *(u.code for u in data.tree.descendants(org_unit))]
-
-
-def series_values(case: CaseResult) -> Mapping[str, Fraction | None]:
-    """The inputs of a case by series name (for the org unit itself)."""
-    return {s.series: s.value for s in case.inputs if s.org_unit == case.org_unit}
