@@ -271,27 +271,23 @@ def _settle(
     if not keys:
         return table
     targets_by_id = {t.id: t for _, t in spec.targets()}
+    planned = {
+        t.id: plan_variant(spec, spec.indicator(t.indicator), t.breakdown)
+        for t in {targets_by_id[target_id] for target_id, _, _ in keys}
+    }
     data: _Data
     if computed.shares:
         data = _Data(spec, obs, tree)
     else:
-        planned = {
-            t.id: plan_variant(spec, spec.indicator(t.indicator), t.breakdown)
-            for t in {targets_by_id[target_id] for target_id, _, _ in keys}
-        }
         needs = {
             (unit, series) for target_id, unit, _ in keys for series in planned[target_id].series()
         }
         data = _Lookup(spec, computed.exact_values(needs), tree)
     fixes: dict[str, list[Any]] = {"target": [], "org_unit": [], "period": [], "exact": []}
     goals = {t.id: g.id for g, t in spec.targets()}
-    variants: dict[str, Any] = {}
     for target_id, unit, period_text in keys:
         target = targets_by_id[target_id]
-        if target_id not in variants:
-            indicator = spec.indicator(target.indicator)
-            variants[target_id] = plan_variant(spec, indicator, target.breakdown)
-        variant = variants[target_id]
+        variant = planned[target_id]
         period = parse_period(period_text)
         value, reason = variant_value(variant, data, unit, period_text)
         case = _case(
