@@ -377,7 +377,12 @@ def read_yaml(text: str, file: str | None = None) -> Document:
         mark = exc.problem_mark or exc.context_mark
         at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        reader.problem("yaml-syntax", message, at)
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml (PyYAML >= 6.0.3 wheels) stops at 1000 levels before the reader sees the
+            # 65th: the same problem as MAX_DEPTH, reported the same way
+            reader.problem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", at)
+        else:
+            reader.problem("yaml-syntax", message, at)
         value = None
     except yaml.YAMLError as exc:  # reader errors without a mark (e.g. control characters)
         # the reader stops at the first disallowed character, so its first occurrence is the place
