@@ -52,6 +52,7 @@ from .spec import (
     Code,
     Comparison,
     ComparisonOp,
+    Coverage,
     DataItem,
     Direction,
     Goal,
@@ -71,29 +72,35 @@ from .spec import (
     WhenKind,
 )
 
+from .rules.comparisons import compare
+from .rules.progress import METHODS as PROGRESS_METHODS
+from .rules.statuses import Status
+
 if _TYPE_CHECKING:  # evaluation pulls in Polars and Narwhals: imported on first use only
-    from .assessment import PROGRESS_METHODS, Progress, Status, Verdict, compare, judge
-    from .cases import CaseResult, ChangeFigures, Contribution, SeriesValue, evaluate_case
     from .evaluation import EvaluationResult, evaluate
-    from .explanation import explanation_dict, explanation_text
+    from .explain import (
+        ChangeFigures,
+        ChildValue,
+        Contribution,
+        Explanation,
+        Progress,
+        SeriesValue,
+        explanation_dict,
+        explanation_text,
+    )
     from .observations import Observations, read_observations
 
 _LAZY = {
-    "PROGRESS_METHODS": "assessment",
-    "Progress": "assessment",
-    "Status": "assessment",
-    "Verdict": "assessment",
-    "compare": "assessment",
-    "judge": "assessment",
-    "CaseResult": "cases",
-    "ChangeFigures": "cases",
-    "Contribution": "cases",
-    "SeriesValue": "cases",
-    "evaluate_case": "cases",
     "EvaluationResult": "evaluation",
     "evaluate": "evaluation",
-    "explanation_dict": "explanation",
-    "explanation_text": "explanation",
+    "ChangeFigures": "explain",
+    "ChildValue": "explain",
+    "Contribution": "explain",
+    "Explanation": "explain",
+    "Progress": "explain",
+    "SeriesValue": "explain",
+    "explanation_dict": "explain",
+    "explanation_text": "explain",
     "Observations": "observations",
     "read_observations": "observations",
 }
@@ -121,17 +128,19 @@ __all__ = [
     "BdgError",
     "Better",
     "Breakdown",
-    "CaseResult",
     "Change",
     "ChangeFigures",
     "ChangeKind",
+    "ChildValue",
     "Code",
     "Comparison",
     "ComparisonOp",
     "Contribution",
+    "Coverage",
     "DataItem",
     "Direction",
     "EvaluationResult",
+    "Explanation",
     "Formula",
     "FormulaError",
     "Goal",
@@ -166,16 +175,13 @@ __all__ = [
     "UnitError",
     "ValidationReport",
     "ValueKind",
-    "Verdict",
     "VerificationStatus",
     "When",
     "WhenKind",
     "compare",
     "evaluate",
-    "evaluate_case",
     "explanation_dict",
     "explanation_text",
-    "judge",
     "load_org_units",
     "load_spec",
     "load_spec_text",

@@ -49,6 +49,7 @@ from .spec import (
     ChangeKind,
     Code,
     Comparison,
+    Coverage,
     ComparisonOp,
     DataItem,
     Direction,
@@ -628,6 +629,9 @@ class _Compiler:
                 return None
         assert doc.label is not None
         assert doc.better is not None
+        limit = None
+        if doc.limit is not None and unit != "boolean":
+            limit = self.number(doc.limit, entry.at("limit"), unit, None)
         return Indicator(
             id=key,
             label=_to_label(doc.label),
@@ -638,6 +642,8 @@ class _Compiler:
             decimals=1 if doc.decimals is None else doc.decimals,
             better=Better(doc.better),
             criteria=criteria,
+            coverage=Coverage(doc.coverage or "partial"),
+            limit=limit,
             description=_to_label(doc.description) if doc.description else None,
         )
 

@@ -162,6 +162,16 @@ class IndicatorDoc:
     better: Literal["higher", "lower", "neither"] | None = field(
         "Direction of improvement (required).", default=None
     )
+    coverage: Literal["partial", "complete"] | None = field(
+        "`complete`: a value summed over fewer org units than report below is no value (with "
+        "the reason); `partial` (the default): such a value is kept and flagged partial.",
+        default=None,
+    )
+    limit: RawValue | None = field(
+        "The value the indicator cannot pass (0 for a rate that cannot fall below zero, 100 "
+        "percent): Open SDG's progress method 1 lowers its thresholds near it.",
+        default=None,
+    )
     description: LabelDoc | None = field("Longer description.", default=None)
 
 

@@ -251,6 +251,16 @@ def _observation_options(function: Any) -> Any:
             click.option(
                 "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True
             ),
+            click.option(
+                "--backend",
+                type=click.Choice(["polars", "duckdb"]),
+                default="polars",
+                show_default=True,
+                help="Where the evaluation plan runs (duckdb needs the duckdb package).",
+            ),
+            click.option(
+                "--strict", is_flag=True, help="Exit with status 1 if any data row is rejected."
+            ),
         ]
     ):
         function = option(function)
@@ -268,51 +278,77 @@ def _stage(message: str) -> Any:
     return Console(stderr=True).status(message)
 
 
-def _evaluate(
-    source: str,
-    data: tuple[str, ...],
-    org_units: str | None,
-    locale: str,
-    method: str,
-    base: str | None,
-    sheet: str | None = None,
-    **filters: Any,
-) -> Any:
-    from .evaluation import _bundled, evaluate
+def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
+    from .evaluation import bundled, evaluate
     from .observations import read_observations
     from .orgunits import load_org_units
 
     spec = _load(source)
-    tree = load_org_units(org_units) if org_units else None
+    tree = load_org_units(options["org_units"]) if options["org_units"] else None
     with _stage("Reading observations…"):
-        if data:
+        if options["data"]:
             observations = read_observations(
-                list(data), spec, org_units=tree, locale=locale, sheet=sheet
+                list(options["data"]),
+                spec,
+                org_units=tree,
+                locale=options["locale"],
+                sheet=options["sheet"],
             )
         else:
-            observations, tree = _bundled(spec, tree, locale)
+            observations, tree = bundled(spec, tree, options["locale"])
+    _report_rejections(observations)
+    if observations.rows_used == 0:
+        click.echo(
+            "no data row could be used: every row was rejected (see above)"
+            if observations.rows_read
+            else "the data has no rows",
+            err=True,
+        )
+        raise SystemExit(EXIT_INVALID)
+    if options["backend"] == "duckdb":
+        _need_duckdb()
     with _stage(f"Evaluating {observations.rows_used:,} observations…"):
-        return evaluate(spec, observations, org_units=tree, method=method, base=base, **filters)
+        return evaluate(
+            spec,
+            observations,
+            org_units=tree,
+            method=options["method"],
+            base=options["base"],
+            backend=options["backend"],
+            **filters,
+        )
 
 
-def _report_rejections(result: Any) -> None:
-    obs = result.observations
-    for problem in obs.problems:
-        click.echo(str(problem), err=True)
-    click.echo(
-        f"rows read {obs.rows_read:,} = used {obs.rows_used:,} + rejected {obs.rows_rejected:,}",
-        err=True,
+def _need_duckdb() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb") is None:
+        raise click.UsageError(
+            "--backend duckdb needs the duckdb package: pip install 'bdg-indicators[duckdb]'"
+        )
+
+
+def _counts(observations: Any) -> str:
+    return (
+        f"rows read {observations.rows_read:,} = used {observations.rows_used:,} + rejected "
+        f"{observations.rows_rejected:,}"
     )
 
 
-_STATUS_VI = {
-    "achieved": "đạt",
-    "not_achieved": "không đạt",
-    "on_track": "đúng tiến độ",
-    "off_track": "chậm tiến độ",
-    "no_data": "không có số liệu",
-    "not_applicable": "không áp dụng",
-}
+def _report_rejections(observations: Any) -> None:
+    for problem in observations.problems:
+        click.echo(str(problem), err=True)
+    click.echo(_counts(observations), err=True)
+
+
+def _finish(result: Any, strict: bool) -> None:
+    """The counts again after the results, and the exit status."""
+    obs = result.observations
+    if obs.rows_rejected:
+        click.echo(_counts(obs), err=True)
+    if strict and obs.rows_rejected:
+        click.echo(f"--strict: {obs.rows_rejected:,} row(s) rejected", err=True)
+        raise SystemExit(EXIT_INVALID)
 
 
 @cli.command()
@@ -330,75 +366,95 @@ _STATUS_VI = {
 )
 def evaluate(
     source: str,
-    data: tuple[str, ...],
-    org_units: str | None,
-    locale: str,
-    method: str,
-    base: str | None,
-    sheet: str | None,
-    lang: str,
     periods: tuple[str, ...],
     org_unit: str | None,
     targets: tuple[str, ...],
     fmt: str,
+    **options: Any,
 ) -> None:
     """Evaluate every target for every org unit and period: value, verdict, change.
 
     Rejected data rows are listed on stderr with their file, row and column, with the totals
-    (rows read = used + rejected).
+    (rows read = used + rejected), before and after the results. Exit status 1 when no row
+    could be used (or, with --strict, when any row was rejected).
     """
     result = _evaluate(
         source,
-        data,
-        org_units,
-        locale,
-        method,
-        base,
-        sheet,
+        options,
         periods=periods or None,
         org_unit=org_unit,
         targets=targets or None,
     )
-    _report_rejections(result)
     if len(result) == 0:
         click.echo(
             "no results: no observation matches a series the targets need (breakdown totals are "
             "rows with blank breakdown columns; check data item ids, periods and --org-units)",
             err=True,
         )
-    rows = _json_rows(result)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        import csv
-        import io
+        click.echo(_json(_json_rows(result)))
+    elif fmt == "csv":
+        _print_csv(result)
+    else:
+        _print_table(result, _json_rows(result), options["lang"])
+    _finish(result, options["strict"])
 
-        flat = result.table.to_polars()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(flat.columns)
-        writer.writerows(flat.iter_rows())
-        click.echo(buffer.getvalue(), nl=False)
-        return
-    _print_table(result, rows, lang)
+
+def _json(value: Any) -> str:
+    """Valid JSON (RFC 8259): a number that does not exist is null."""
+    return json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _print_csv(result: Any) -> None:
+    import csv
+    import io
+    import math
+
+    flat = result.table.to_polars()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(flat.columns)
+    for row in flat.iter_rows():
+        writer.writerow(
+            "" if isinstance(v, float) and not math.isfinite(v) else v for v in row
+        )
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def _exact(num: Any, den: Any) -> str | None:
+    from fractions import Fraction
+
+    if num is None or den is None:
+        return None
+    value = Fraction(int(num), int(den))
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def _json_rows(result: Any) -> list[dict[str, Any]]:
     from .describe import describe_milestone
+    from .periods import parse_period
+    from .spec import Comparison
 
     spec = result.spec
     rows = []
     for row in result.to_dicts():
         target = spec.target(row["target"])
         indicator = spec.indicator(row["indicator"])
-        from .periods import parse_period
-        from .spec import Comparison
-
-        milestones = target.milestones_at(parse_period(row["period"]))
         milestone = None
         if row["milestone"] is not None:
-            m = milestones[row["milestone"]]
+            m = target.milestones_at(parse_period(row["period"]))[row["milestone"]]
             condition = m.condition
             milestone = {
                 "when": m.when.kind.value,
@@ -412,25 +468,6 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "text": describe_milestone(m, indicator, "en"),
                 "text_vi": describe_milestone(m, indicator, "vi"),
             }
-        change = {
-            "previous": {
-                "period": row["previous_period"],
-                "absolute": row["change_previous"],
-                "relative_pct": row["change_previous_pct"],
-            },
-            "previous_year": {
-                "period": row["previous_year_period"],
-                "absolute": row["change_previous_year"],
-                "relative_pct": row["change_previous_year_pct"],
-            },
-            "base": {
-                "period": row["base_period"],
-                "absolute": row["change_base"],
-                "relative_pct": row["change_base_pct"],
-                "annual_rate_pct": row["annual_rate_pct"],
-            },
-            "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
-        }
         rows.append(
             {
                 "framework": row["framework"],
@@ -440,30 +477,81 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "org_unit": row["org_unit"],
                 "period": row["period"],
                 "value": row["value"],
+                "value_exact": _exact(row["value_num"], row["value_den"]),
                 "unit": row["unit"],
                 "decimals": row["decimals"],
                 "status": row["status"],
+                "reason_code": row["reason_code"],
+                "reason_subject": row["reason_subject"],
                 "reason": row["reason"],
                 "partial": row["partial"],
+                "coverage": {
+                    "used": row["coverage_used"],
+                    "expected": row["coverage_expected"],
+                },
+                "value_from": row["value_from"],
                 "milestone": milestone,
                 "progress": {
-                    "method": row["method"],
+                    "method": row["progress_method"],
                     "expected": row["expected"],
-                    "ratio": row["progress_ratio"],
+                    "value": row["progress_value"],
+                    "category": row["progress_category"],
                     "baseline_period": row["baseline_period"],
+                    "baseline_value": row["baseline_value"],
                 },
-                "change": change,
+                "change": {
+                    "previous": {
+                        "period": row["previous_period"],
+                        "absolute": row["change_previous"],
+                        "relative_pct": row["change_previous_pct"],
+                    },
+                    "previous_year": {
+                        "period": row["previous_year_period"],
+                        "absolute": row["change_previous_year"],
+                        "relative_pct": row["change_previous_year_pct"],
+                    },
+                    "base": {
+                        "period": row["base_period"],
+                        "value": row["base_value"],
+                        "absolute": row["change_base"],
+                        "relative_pct": row["change_base_pct"],
+                        "annual_rate_pct": row["annual_rate_pct"],
+                    },
+                    "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
+                },
+                "attainment_pct": row["attainment_pct"],
+                "margin": row["margin"],
                 "verification": row["verification"],
+                "_num": row["value_num"],
+                "_den": row["value_den"],
+                "_threshold": row["threshold"],
             }
         )
     return rows
+
+
+def _shown_value(row: dict[str, Any], lang: str) -> str:
+    from fractions import Fraction
+
+    from .describe import display_decimals, format_number, format_unit
+
+    if row["_num"] is None:
+        return "—"
+    value = Fraction(int(row["_num"]), int(row["_den"]))
+    milestone = row["milestone"]
+    threshold = None
+    if milestone is not None and milestone["value"] is not None:
+        threshold = Fraction(milestone["value"]).limit_denominator(10**9)
+    decimals = display_decimals(value, threshold, row["decimals"])
+    return format_number(value, decimals, lang) + format_unit(row["unit"], lang)
 
 
 def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .describe import format_number, format_unit
+    from .describe import format_number
+    from .rules.statuses import STATUS_WORDS, Status, reason_text
 
     vi = lang == "vi"
     table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
@@ -474,41 +562,41 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
     )
     for header in headers:
         table.add_column(header)
+    unverified = False
     for row in rows:
-        value = (
-            "—"
-            if row["value"] is None
-            else (
-                format_number(row["value"], row["decimals"], lang) + format_unit(row["unit"], lang)
-            )
-        )
-        if row["verification"] != "verified":
-            value += " *"
+        value = _shown_value(row, lang)
         if row["partial"]:
-            value += " (một phần)" if vi else " (partial)"
+            coverage = row["coverage"]
+            value += f" ({'một phần' if vi else 'partial'} {coverage['used']}/{coverage['expected']})"
         milestone = ""
         if row["milestone"]:
             milestone = row["milestone"]["text_vi" if vi else "text"]
-        status = _STATUS_VI[row["status"]] if vi else row["status"].replace("_", " ")
-        if row["reason"] and row["status"] == "no_data":
-            status += f" ({row['reason']})"
-        change = row["change"]["previous"]["absolute"]
-        unit = "pp" if row["unit"] == "percent" else ""
+            if row["verification"] != "verified":
+                milestone += " *"
+                unverified = True
+        status = STATUS_WORDS[lang][Status(row["status"])]
+        if row["reason_code"] and row["status"] in ("no_data", "not_applicable"):
+            status += f" ({reason_text(row['reason_code'], row['reason_subject'], lang)})"
+        change = row["change"]["base"] if row["change"]["base"]["absolute"] is not None else row[
+            "change"
+        ]["previous"]
+        unit = (" điểm %" if vi else " pp") if row["unit"] == "percent" else ""
+        amount = change["absolute"]
         shown = (
             ""
-            if change is None
-            else f"{'+' if change >= 0 else ''}{format_number(change, row['decimals'], lang)}{unit}"
+            if amount is None
+            else f"{'+' if amount >= 0 else ''}{format_number(amount, row['decimals'], lang)}{unit}"
         )
         table.add_row(
             row["target"], row["org_unit"], row["period"], value, milestone, status, shown
         )
     Console(width=160).print(table)
-    note = (
-        "* giá trị của chỉ tiêu chưa được đối chiếu với văn bản chính thức"
-        if vi
-        else "* target wording not verified against the official text"
-    )
-    click.echo(note)
+    if unverified:
+        click.echo(
+            "* mốc chưa được đối chiếu với văn bản chính thức"
+            if vi
+            else "* milestone not verified against the official text"
+        )
 
 
 @cli.command()
@@ -521,29 +609,19 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def explain(
-    source: str,
-    target: str,
-    org_unit: str,
-    period: str,
-    data: tuple[str, ...],
-    org_units: str | None,
-    locale: str,
-    method: str,
-    base: str | None,
-    sheet: str | None,
-    lang: str,
-    fmt: str,
+    source: str, target: str, org_unit: str, period: str, fmt: str, **options: Any
 ) -> None:
     """Explain one result step by step: formula, inputs and their rows, sums, conversion,
     exact and displayed value, milestone, verdict, change and method."""
-    from .explanation import explanation_dict, explanation_text
+    from .explain import explanation_dict, explanation_text
 
-    result = _evaluate(source, data, org_units, locale, method, base, sheet, targets=[target])
+    result = _evaluate(source, options, targets=[target])
     case = result.explain(target, org_unit, period)
     if fmt == "json":
-        click.echo(json.dumps(explanation_dict(case), ensure_ascii=False, indent=2))
+        click.echo(_json(explanation_dict(case)))
     else:
-        click.echo(explanation_text(case, lang))
+        click.echo(explanation_text(case, options["lang"]))
+    _finish(result, options["strict"])
 
 
 @cli.command()

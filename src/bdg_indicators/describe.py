@@ -25,6 +25,7 @@ from .spec import (
 
 __all__ = [
     "describe_milestone",
+    "display_decimals",
     "describe_period",
     "describe_status",
     "format_number",
@@ -126,6 +127,29 @@ def format_number(
     if decimals:
         text += point + f"{frac:0{decimals}d}"
     return sign + text
+
+
+def _rounded(value: Fraction, decimals: int) -> Fraction:
+    """Rounded half away from zero to ``decimals``."""
+    scaled = abs(value) * 10**decimals
+    whole = int(scaled + Fraction(1, 2))
+    return Fraction(whole if value >= 0 else -whole, 10**decimals)
+
+
+def display_decimals(value: Fraction, threshold: Fraction | None, decimals: int) -> int:
+    """How many decimals to show ``value`` with: the indicator's ``decimals``, or more where
+    the rounded value would hide its verdict (1959/2000 is 97,95%, not "98,0%" beside "từ 98%
+    trở lên: không đạt"). Rounding is half away from zero."""
+    if threshold is None or value == threshold:
+        return decimals
+    side = value > threshold
+    shown = decimals
+    while shown < 12:
+        rounded = _rounded(value, shown)
+        if rounded != threshold and (rounded > threshold) == side:
+            return shown
+        shown += 1
+    return shown
 
 
 def format_unit(unit: str, lang: str = "vi") -> str:

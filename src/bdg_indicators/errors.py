@@ -371,6 +371,21 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
     ),
     # --- evaluation
     ("unknown-target", "Unknown target", "No target of the spec has that id."),
+    (
+        "csv-separator",
+        "CSV separator",
+        "The CSV file separates its columns with a semicolon or a tab rather than a comma (Excel does so under a Vietnamese locale). It is read with that separator; this is a note, nothing to fix unless the columns look wrong.",
+    ),
+    (
+        "value-too-large",
+        "Value too large to judge exactly",
+        "Values are judged exactly, as integers of up to 128 bits; a formula over these data could need more. Check the units of the data (amounts in đồng where the spec says tỷ đồng?) or simplify the formula.",
+    ),
+    (
+        "no-result",
+        "No such result",
+        "The evaluation has no result for that org unit and period: there were no data for the period. The hint lists the periods with data.",
+    ),
     # --- internal
     (
         "internal-error",

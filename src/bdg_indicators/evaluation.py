@@ -1,12 +1,12 @@
 """Evaluating a spec over observations: values, verdicts, change and progress for every target,
-org unit and period, as a typed result table that converts to Polars, pandas or plain dicts.
+org unit and period, as a result table that converts to Polars, pandas or plain dicts.
 
 ```python
 import bdg_indicators as bdg
 
 result = bdg.evaluate("vn.examples.ngoc-hoi-literacy-2020")  # bundled example data
 result.to_polars()            # one row per target, org unit and period
-result.explain("3.1", "ngoc-hoi", "2020-S1")  # every step, exactly
+result.explain("3.1", "ngoc-hoi", "2020-S1")  # every step, from the engine's own tables
 ```
 """
 
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .cases import CaseResult, RowIndex, _case, _Data, _Lookup, evaluate_case, variant_value
 from .errors import BdgError, Location, Problem
 from .observations import Observations, read_observations
 from .orgunits import OrgUnitTree, load_org_units
@@ -27,7 +26,8 @@ from .periods import Period, parse_period
 from .spec import Spec, Target
 
 if TYPE_CHECKING:
-    from ._columnar import ColumnarResult
+    from .engine.evaluate import EngineResult
+    from .explain.trace import Explanation
 
 __all__ = ["EvaluationResult", "evaluate"]
 
@@ -36,16 +36,11 @@ __all__ = ["EvaluationResult", "evaluate"]
 class EvaluationResult:
     """Results of an evaluation: one row per target, org unit and period.
 
-    Columns of [`table`][bdg_indicators.EvaluationResult.table]: ``framework``, ``goal``,
-    ``target``, ``indicator``, ``org_unit``, ``period``, ``value`` (in ``unit``; null when there is
-    no value, with ``reason``), ``unit``, ``decimals``, ``status`` (``achieved``,
-    ``not_achieved``, ``on_track``, ``off_track``, ``no_data``, ``not_applicable``), ``due``,
-    ``milestone`` (index into the milestones governing the period), ``threshold``, ``expected``
-    (linear progress), ``progress_ratio`` (CAGR progress), ``baseline_period``, changes against
-    the ``previous_period``, the ``previous_year_period`` and the ``base_period`` (absolute, in
-    the unit, and in percent), ``annual_rate_pct``, ``attainment_pct`` (the value as a
-    percentage of an at-least threshold: "đạt 275% so với kế hoạch"), ``margin`` (value minus
-    threshold), ``method``, ``verification`` (of the source governing the period).
+    The columns of [`table`][bdg_indicators.EvaluationResult.table] are listed in
+    [`COLUMNS`][bdg_indicators.engine.table.COLUMNS] and described in the docs ("How results
+    are computed"). Every decision was made on exact integers: ``value_num / value_den`` is the
+    exact value, and ``value``, ``threshold`` and the changes are floating-point numbers for
+    display.
     """
 
     spec: Spec
@@ -55,10 +50,10 @@ class EvaluationResult:
     """The results as a Narwhals DataFrame (Polars underneath)."""
     method: str = "linear"
     base: Period | None = None
-    exact_settled: int = 0
-    """How many results lay within 1e-9 of a threshold and were settled by exact arithmetic."""
-    computed: Any = attrs.field(default=None, eq=False, repr=False)
-    """The columnar engine's intermediate results (exact sums up the tree), for explanations."""
+    backend: str = "polars"
+    """Where the plan ran: ``polars`` or ``duckdb``."""
+    engine: EngineResult = attrs.field(eq=False, repr=False)
+    """The engine's own tables, which explanations read."""
     _cache: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False, alias="_cache")
 
     def to_polars(self) -> Any:
@@ -66,8 +61,17 @@ class EvaluationResult:
         return self.table.to_polars()
 
     def to_pandas(self) -> Any:
-        """The results as a ``pandas.DataFrame`` (needs pandas)."""
-        return self.table.to_pandas()
+        """The results as a ``pandas.DataFrame`` (needs pandas); the exact numerator and
+        denominator become Python integers (pandas has no 128-bit integers)."""
+        import polars as pl
+
+        frame = self.to_polars()
+        wide = [c for c, t in frame.schema.items() if t == pl.Int128]
+        pandas = frame.with_columns(pl.col(wide).cast(pl.String)).to_pandas()
+        for column in wide:
+            pandas[column] = pandas[column].astype(object)
+            pandas[column] = [v if not isinstance(v, str) else int(v) for v in pandas[column]]
+        return pandas
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """The results as plain dicts, one per row."""
@@ -76,41 +80,11 @@ class EvaluationResult:
     def __len__(self) -> int:
         return int(self.table.shape[0])
 
-    def explain(self, target: str, org_unit: str, period: str | Period) -> CaseResult:
-        """Every step of one result, computed exactly by the single-case path."""
-        import narwhals as nw
+    def explain(self, target: str, org_unit: str, period: str | Period) -> Explanation:
+        """Every step of one result, read from the engine's own tables."""
+        from .explain.trace import trace
 
-        known = (
-            set(self.org_units.units)
-            if self.org_units is not None
-            else set(nw.from_native(self.observations.table)["org_unit"].unique().to_list())
-        )
-        if org_unit not in known:
-            raise BdgError(
-                [
-                    Problem(
-                        code="unknown-org-unit",
-                        message=f"unknown org unit `{org_unit}`",
-                        location=Location(file=self.spec.id),
-                        hint=_close_hint(org_unit, sorted(known)),
-                    )
-                ]
-            )
-        if "index" not in self._cache:
-            self._cache["index"] = RowIndex(self.observations)
-            self._cache["sums"] = self.computed.sum_lookup() if self.computed else None
-        return evaluate_case(
-            self.spec,
-            self.observations,
-            target,
-            org_unit,
-            period,
-            org_units=self.org_units,
-            method=self.method,
-            base=self.base,
-            index=self._cache["index"],
-            sums=self._cache["sums"],
-        )
+        return trace(self, target, org_unit, period)
 
     def summary(self) -> Any:
         """Roll-ups: per goal and for the framework, targets achieved out of targets assessed
@@ -140,13 +114,6 @@ class EvaluationResult:
         return nw.concat([per_goal, total]).sort("org_unit", "period", "goal", nulls_last=True)
 
 
-def _close_hint(word: str, known: list[str]) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(word, known, n=1)
-    return f"did you mean `{close[0]}`?" if close else None
-
-
 def _as_spec(spec: Spec | str | os.PathLike[str]) -> Spec:
     if isinstance(spec, Spec):
         return spec
@@ -166,16 +133,23 @@ def evaluate(
     method: str = "linear",
     base: str | Period | None = None,
     locale: str = "machine",
+    backend: str = "polars",
 ) -> EvaluationResult:
     """Evaluate every target of ``spec`` for every org unit and period in ``observations``.
 
-    ``observations`` is an [`Observations`][bdg_indicators.Observations], a path, a dataframe or a
-    list of them; when omitted, the spec's bundled example data is used. ``org_units`` (a tree or
-    a file) enables sums up the tree. ``targets``, ``periods`` and ``org_unit`` filter the
-    results (changes and progress still use every period). ``method`` is ``linear`` or ``cagr``
-    for progress toward milestones still ahead; ``base`` names a base period for change.
+    ``observations`` is an [`Observations`][bdg_indicators.Observations], a path, a dataframe
+    (pandas, Polars, PyArrow, a DuckDB relation) or a list of them; when omitted, the spec's
+    bundled example data is used. ``org_units`` (a tree or a file) enables sums up the tree.
+    ``targets``, ``periods`` and ``org_unit`` filter the results (changes and progress still use
+    every period). ``method`` is ``linear`` or ``cagr`` for progress toward milestones still
+    ahead; ``base`` names a base period for change; ``backend`` is where the plan runs
+    (``polars`` or ``duckdb``).
     """
-    from ._columnar import evaluate_table
+    import narwhals as nw
+
+    from .engine.evaluate import run
+    from .engine.table import public_table
+    from .rules.progress import METHODS, OPEN_SDG_1
 
     spec_obj = _as_spec(spec)
     tree = (
@@ -184,26 +158,27 @@ def evaluate(
         else load_org_units(org_units)
     )
     if observations is None:
-        observations, tree = _bundled(spec_obj, tree, locale)
+        observations, tree = bundled(spec_obj, tree, locale)
     if not isinstance(observations, Observations):
         observations = read_observations(observations, spec_obj, org_units=tree, locale=locale)
-    if method not in ("linear", "cagr"):
+    if method not in METHODS:
         raise ValueError("method is 'linear' or 'cagr'")
     base_period = parse_period(base) if isinstance(base, str) else base
     chosen = _targets(spec_obj, targets)
-    computed = evaluate_table(spec_obj, observations, tree, chosen, method=method, base=base_period)
-    table = _settle(spec_obj, observations, tree, computed, method, base_period)
-    table = _decorate(spec_obj, table)
-    table = _filter(table, periods, org_unit)
+    engine = run(
+        spec_obj, observations, tree, chosen, base=base_period, method=method, backend=backend
+    )
+    ids = {"linear": METHODS["linear"].id, "cagr": METHODS["cagr"].id, "growth": OPEN_SDG_1.id}
+    table = _filter(public_table(engine.catalogue, engine.results, ids), periods, org_unit)
     return EvaluationResult(
         spec=spec_obj,
         observations=observations,
         org_units=tree,
-        table=table,
+        table=nw.from_native(table, eager_only=True),
         method=method,
         base=base_period,
-        exact_settled=len(computed.near),
-        computed=computed,
+        backend=backend,
+        engine=engine,
     )
 
 
@@ -224,19 +199,20 @@ def _targets(spec: Spec, ids: Sequence[str] | None) -> tuple[Target, ...]:
                 for i in unknown
             ]
         )
-    return tuple(known[i] for i in ids)
+    return tuple(known[i] for i in dict.fromkeys(ids))
 
 
-def _bundled(
+def bundled(
     spec: Spec, tree: OrgUnitTree | None, locale: str
 ) -> tuple[Observations, OrgUnitTree | None]:
+    """The spec's bundled example observations (and org units, if it ships them)."""
     if not spec.example_data:
         raise BdgError(
             [
                 Problem(
                     code="file-not-found",
-                    message=f"spec {spec.id} ships no example "
-                    "data; give observations (--data FILE)",
+                    message=f"spec {spec.id} ships no example data; give observations "
+                    "(--data FILE)",
                     location=Location(file=spec.id),
                 )
             ]
@@ -253,145 +229,12 @@ def _is_org_units(path: str) -> bool:
     return name.startswith(("org-units", "org_units"))
 
 
-def _settle(
-    spec: Spec,
-    obs: Observations,
-    tree: OrgUnitTree | None,
-    computed: ColumnarResult,
-    method: str,
-    base: Period | None,
-) -> Any:
-    """Recompute results that lie on a threshold with exact arithmetic, from the exact integer
-    sums the engine already has (or from the rows, when a formula counts org units)."""
-    import narwhals as nw
-
-    from ._plan import plan_variant
-
-    table, keys = computed.table, computed.near
-    if not keys:
-        return table
-    targets_by_id = {t.id: t for _, t in spec.targets()}
-    planned = {
-        t.id: plan_variant(spec, spec.indicator(t.indicator), t.breakdown)
-        for t in {targets_by_id[target_id] for target_id, _, _ in keys}
-    }
-    data: _Data
-    if computed.shares:
-        data = _Data(spec, obs, tree)
-    else:
-        needs = {
-            (unit, series) for target_id, unit, _ in keys for series in planned[target_id].series()
-        }
-        data = _Lookup(spec, computed.exact_values(needs), tree)
-    fixes: dict[str, list[Any]] = {"target": [], "org_unit": [], "period": [], "exact": []}
-    goals = {t.id: g.id for g, t in spec.targets()}
-    for target_id, unit, period_text in keys:
-        target = targets_by_id[target_id]
-        variant = planned[target_id]
-        period = parse_period(period_text)
-        value, reason = variant_value(variant, data, unit, period_text)
-        case = _case(
-            spec,
-            goals[target_id],
-            target,
-            variant,
-            data,
-            unit,
-            period,
-            value,
-            reason,
-            (),
-            method,
-            base,
-            with_changes=False,
-        )
-        fixes["target"].append(target_id)
-        fixes["org_unit"].append(unit)
-        fixes["period"].append(period_text)
-        fixes["exact"].append(case.verdict.status.value)
-    patch = nw.from_dict(
-        fixes, schema=dict.fromkeys(fixes, nw.String), backend=table.implementation
-    )
-    return (
-        table.join(patch, on=["target", "org_unit", "period"], how="left")
-        .with_columns(nw.coalesce(nw.col("exact"), nw.col("status")).alias("status"))
-        .drop("exact")
-    )
-
-
-def _decorate(spec: Spec, table: Any) -> Any:
-    import narwhals as nw
-
-    units = {i.id: i.unit for i in spec.indicators}
-    decimals = {i.id: i.decimals for i in spec.indicators}
-    targets_by_id = {t.id: t for _, t in spec.targets()}
-    # the verification status of the source whose milestones govern each period
-    status: dict[str, list[str]] = {"target": [], "period": [], "verification": []}
-    for target_id, period in table.select("target", "period").unique().iter_rows():
-        status["target"].append(target_id)
-        status["period"].append(period)
-        source = targets_by_id[target_id].source_at(parse_period(period))
-        status["verification"].append(source.status.value)
-    sources = nw.from_dict(
-        status, schema=dict.fromkeys(status, nw.String), backend=table.implementation
-    )
-    table = table.join(sources, on=["target", "period"], how="left")
-    return (
-        table.with_columns(
-            nw.lit(spec.id).alias("framework"),
-            nw.col("indicator").replace_strict(units, return_dtype=nw.String).alias("unit"),
-            nw.col("indicator").replace_strict(decimals, return_dtype=nw.Int64).alias("decimals"),
-        )
-        .select(*_LEAD, *[c for c in table.columns if c not in _SKIP], "verification")
-        .pipe(_sorted, list(targets_by_id))
-    )
-
-
-_LEAD = (
-    "framework",
-    "goal",
-    "target",
-    "indicator",
-    "org_unit",
-    "period",
-    "value",
-    "unit",
-    "decimals",
-    "status",
-)
-"""The first columns of a result table."""
-_SKIP = frozenset({*_LEAD, "verification"})
-
-
-def _sorted(table: Any, target_order: list[str]) -> Any:
-    """Rows in spec order of targets, then org unit and period order (integer keys: fast)."""
-    import narwhals as nw
-
-    units = sorted(table["org_unit"].unique().to_list())
-    periods = sorted(table["period"].unique().to_list(), key=parse_period)
-    keys = {
-        "_t": ("target", {t: i for i, t in enumerate(target_order)}),
-        "_u": ("org_unit", {u: i for i, u in enumerate(units)}),
-        "_p": ("period", {p: i for i, p in enumerate(periods)}),
-    }
-    return (
-        table.with_columns(
-            *[
-                nw.col(column).replace_strict(order, return_dtype=nw.Int64).alias(name)
-                for name, (column, order) in keys.items()
-            ]
-        )
-        .sort("_t", "_u", "_p")
-        .drop(*keys)
-    )
-
-
 def _filter(table: Any, periods: Sequence[str] | None, org_unit: str | None) -> Any:
-    import narwhals as nw
+    import polars as pl
 
     if periods:
         wanted = [str(parse_period(p)) for p in periods]
-        table = table.filter(nw.col("period").is_in(wanted))
+        table = table.filter(pl.col("period").is_in(wanted))
     if org_unit:
-        table = table.filter(nw.col("org_unit") == org_unit)
+        table = table.filter(pl.col("org_unit") == org_unit)
     return table

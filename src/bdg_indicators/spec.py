@@ -36,6 +36,7 @@ __all__ = [
     "Code",
     "Comparison",
     "ComparisonOp",
+    "Coverage",
     "DataItem",
     "Direction",
     "Goal",
@@ -84,6 +85,15 @@ class Aggregation(enum.Enum):
     """Stocks such as population: sum over org units, but not over periods."""
     NONE = "none"
     """Values that do not add up (yes/no facts, scores): never summed."""
+
+
+class Coverage(enum.Enum):
+    """What a value summed over fewer org units than expected is worth."""
+
+    PARTIAL = "partial"
+    """Kept, and flagged partial with its coverage."""
+    COMPLETE = "complete"
+    """No value, with the reason."""
 
 
 class ValueKind(enum.Enum):
@@ -286,6 +296,11 @@ class Indicator:
     """Which direction is an improvement."""
     criteria: tuple[str, ...] = ()
     """For score rules: the data items each scoring one criterion (the formula is their sum)."""
+    coverage: Coverage = Coverage.PARTIAL
+    """Whether a value summed over fewer org units than report below is kept (``partial``,
+    flagged) or no value (``complete``)."""
+    limit: Fraction | None = None
+    """The value the indicator cannot pass (for Open SDG's progress method 1)."""
     description: Label | None = None
 
 

@@ -1,0 +1,108 @@
+"""The engine: one plan from observations to verdicts, run on Polars or DuckDB.
+
+```text
+observations ─▶ leaf rows ─▶ own rows ─▶ roll-up ─▶ shares ─▶ variant values ─▶ verdicts
+ (integer ids)   (per scope   (series     (sums over   (members   (formula, exact   (schedule,
+                  and slot)    side by     the same     counted)   n/d, reasons,     history,
+                               side)       org units)              coverage)         rules)
+```
+
+Three tables are materialised and kept, because explanations read them: the series values of
+every scope at every org unit and period (``values``), the variants' values (``variants``) and
+the results (``results``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from ..errors import BdgError, Location, Problem
+from ..observations import Observations
+from ..orgunits import OrgUnitTree
+from ..periods import Period
+from ..spec import Spec, Target
+from .backend import Backend
+from .catalogue import Catalogue
+from .judge import judge
+from .progress import settle
+from .rollup import leaf_rows, own_rows, roll_up
+from .schedule import build_schedule
+from .values import share_values, variant_values
+
+__all__ = ["EngineResult", "run"]
+
+
+@attrs.frozen(kw_only=True)
+class EngineResult:
+    """What the engine computed, by integer ids (Polars frames)."""
+
+    catalogue: Catalogue
+    values: Any
+    """Series values per scope, org unit and period (``x0`` ... with ``mask``, ``how``,
+    ``used``, ``expected``, ``children``)."""
+    variants: Any
+    """Variant values per org unit and period (``vn``, ``vd``, reason, coverage)."""
+    results: Any
+    """One row per target, org unit and period, with every figure exactly."""
+    shares: dict[int, Any]
+    """Each share's counts per org unit and period."""
+
+
+def _unit_ids(observations: Observations, cat: Catalogue) -> list[int] | None:
+    """The catalogue's id of each of the observations' org units (``None``: the same ids)."""
+    if observations.org_units == cat.units.codes:
+        return None
+    index = cat.units.index
+    unknown = [code for code in observations.org_units if code not in index]
+    if unknown:
+        raise BdgError(
+            [
+                Problem(
+                    code="unknown-org-unit",
+                    message=f"{len(unknown)} org unit(s) of the observations are not in the "
+                    f"org-unit tree: " + ", ".join(f"`{c}`" for c in unknown[:5]),
+                    location=Location(file=observations.files[0] if observations.files else None),
+                    hint="read the observations with the same org units "
+                    "(read_observations(..., org_units=tree)), so that these rows are rejected "
+                    "with their file and row",
+                )
+            ]
+        )
+    return [index[code] for code in observations.org_units]
+
+
+def run(
+    spec: Spec,
+    observations: Observations,
+    tree: OrgUnitTree | None,
+    targets: Sequence[Target],
+    *,
+    base: Period | None = None,
+    method: str = "linear",
+    backend: str = "polars",
+) -> EngineResult:
+    """Evaluate ``targets`` over ``observations``."""
+    engine = Backend(backend)
+    cat = Catalogue.build(spec, targets, observations, tree, [base] if base else [])
+    leaf = leaf_rows(cat, observations, engine, _unit_ids(observations, cat))
+    own = engine.collect(own_rows(leaf, cat.max_slots))
+    values = roll_up(cat, own, engine)
+    made = set(values.filter(values["per"] >= cat.periods.observed)["per"].unique().to_list())
+    cat = attrs.evolve(
+        cat, grid=(*range(cat.periods.observed), *sorted(made))
+    )
+    lazy_values = engine.lazy(values)
+    shares = share_values(cat, observations, lazy_values, engine)
+    variants_lazy, bound = variant_values(cat, observations, lazy_values, shares, engine)
+    variants = engine.collect(variants_lazy)
+    schedule = build_schedule(cat, base)
+    results = engine.collect(
+        judge(cat, engine.lazy(variants), bound, schedule, engine, method)
+    ).with_row_index("_row")
+    results = settle(results)
+    return EngineResult(
+        catalogue=cat, values=values, variants=variants, results=results, shares=shares
+    )

@@ -1,0 +1,339 @@
+"""Verdicts for every target, org unit and period: the value against its milestone, exactly,
+with change and progress.
+
+Each result row joins its variant's value with the target's schedule, the org unit's attribute
+(for thresholds that depend on one), the base period's value, earlier values and the baseline,
+then the rules decide: comparisons by the sign of a cross-multiplication, the change goal, the
+linear trajectory, the status ladder. Floating-point columns are made last, for display only.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import narwhals as nw
+
+from ..rules.change import absolute_change, annual_rate, goal_from_base, relative_change
+from ..rules.comparisons import ABOVE, BELOW, EQUAL, attainment, holds, margin
+from ..rules.progress import linear_expected
+from ..rules.rational import Magnitude, Ratio, choose, sign
+from ..rules.verdicts import Case, ladder
+from .backend import Backend
+from .catalogue import Catalogue
+from .expressions import Exact, combine, sign_difference
+from .progress import growth_columns
+from .history import LENGTH_CLASSES, baselines, earlier, period_table
+from .schedule import OTHER, Schedule
+
+__all__ = ["judge"]
+
+
+def _column(n: str, d: str, bound: Ratio, wide: bool = False) -> Exact:
+    return Exact(Ratio(nw.col(n), nw.col(d)), bound, wide)
+
+
+def _bound(values: list[Any]) -> Magnitude:
+    return Magnitude(max((abs(v) for v in values if v is not None), default=1))
+
+
+def _units_attributes(cat: Catalogue, attributes: list[str], backend: Backend) -> nw.LazyFrame[Any]:
+    """The attribute value code of each org unit (key ``ou * attributes + index``)."""
+    rows: dict[str, list[Any]] = {"ua": [], "code": []}
+    tree = cat.units.tree
+    if tree is not None:
+        for index, name in enumerate(attributes):
+            values = cat.spec_attribute_values(name)
+            for ou, code in enumerate(cat.units.codes):
+                value = tree[code].attribute(name)
+                if value is not None:
+                    rows["ua"].append(ou * max(len(attributes), 1) + index)
+                    rows["code"].append(values.index(value) if value in values else OTHER)
+    return backend.table(rows, {"ua": nw.Int64, "code": nw.Int32})
+
+
+def judge(
+    cat: Catalogue,
+    values: nw.LazyFrame[Any],
+    value_bound: Exact,
+    schedule: Schedule,
+    backend: Backend,
+    method: str = "linear",
+) -> nw.LazyFrame[Any]:
+    """One row per target, org unit and period with data: status, reason and every figure."""
+    head, levels = schedule.frames(backend)
+    periods = period_table(cat, backend)
+    n_periods = len(cat.periods.periods)
+    targets = backend.table(
+        {"tid": list(range(len(cat.targets))), "xid": list(cat.target_variant)},
+        {"tid": nw.Int32, "xid": nw.Int32},
+    )
+    attributes = sorted(schedule.attributes)
+    rows = (
+        targets.join(values, on="xid")
+        .with_columns((nw.col("tid").cast(nw.Int64) * n_periods + nw.col("per")).alias("hk"))
+        .join(head, on="hk", how="inner")
+    )
+    rows = _attribute_codes(cat, rows, attributes, backend)
+    rows = rows.with_columns(
+        (nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")
+    ).join(levels, on="lk", how="left")
+    rows = rows.join(periods, on="per")
+    rows = earlier(rows, values, n_periods, "prev_per", "p")
+    if any(p >= 0 for p in cat.prev_year_periods()):
+        rows = earlier(rows, values, n_periods, "prev_year_per", "y")
+    else:
+        rows = rows.with_columns(nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd"))
+    rows = earlier(rows, values, n_periods, "base_per", "b")
+    if schedule.base is not None:
+        rows = earlier(rows, values, n_periods, "show_base", "sb")
+    else:
+        rows = rows.with_columns(nw.col("bn").alias("sbn"), nw.col("bd").alias("sbd"))
+    rows = rows.join(
+        periods.select(nw.col("per").alias("show_base"), nw.col("end").alias("base_end")),
+        on="show_base",
+        how="left",
+    )
+    rows = rows.with_columns(
+        (nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")
+    ).join(baselines(values, periods), on="gl", how="left")
+    return _decide(cat, rows, value_bound, schedule, method)
+
+
+def _attribute_codes(
+    cat: Catalogue, rows: nw.LazyFrame[Any], attributes: list[str], backend: Backend
+) -> nw.LazyFrame[Any]:
+    """The code of the org unit's value of the attribute a threshold depends on: -1 when it
+    depends on none, -2 when the value is not recorded, -3 without an org-unit tree."""
+    if not attributes:
+        return rows.with_columns(nw.lit(-1, nw.Int32).alias("code"))
+    rows = rows.with_columns(
+        nw.when(nw.col("attr_index") >= 0)
+        .then(nw.col("ou").cast(nw.Int64) * len(attributes) + nw.col("attr_index"))
+        .alias("ua")
+    ).join(_units_attributes(cat, attributes, backend), on="ua", how="left")
+    return rows.with_columns(
+        nw.when(nw.col("attr_index") < 0)
+        .then(nw.lit(-1))
+        .when(nw.lit(cat.units.tree is None))
+        .then(nw.lit(-3))
+        .otherwise(nw.col("code").fill_null(-2))
+        .cast(nw.Int32)
+        .alias("code")
+    )
+
+
+def _stored(n: str, d: str, exact: Exact) -> Exact:
+    """An exact value computed into columns ``n``, ``d``, with the bound it was computed with."""
+    return Exact(Ratio(nw.col(n), nw.col(d)), exact.bound, exact.wide)
+
+
+def _decide(
+    cat: Catalogue,
+    rows: nw.LazyFrame[Any],
+    value_bound: Exact,
+    schedule: Schedule,
+    method: str,
+) -> nw.LazyFrame[Any]:
+    levels, head = schedule.levels, schedule.head
+    threshold_bound = Ratio(
+        _bound(levels["p1"] + levels["p2"] + levels["pg"]),
+        _bound(levels["q1"] + levels["q2"] + levels["qg"]),
+    )
+    step_bound = Ratio(_bound(head["step_n"]), _bound(head["step_d"]))
+    months = Magnitude(max((p.last + 1 for p in cat.periods.periods), default=1))
+    what = "a comparison with a milestone"
+    bound = value_bound.bound
+    value = _stored("vn", "vd", value_bound)
+    # 1. the goal (from the base value for a change target) and the linear trajectory
+    change_goal = combine(
+        lambda b, s: goal_from_base(b, s, nw.col("relative")),
+        (_stored("bn", "bd", value_bound), _column("step_n", "step_d", step_bound)),
+        what,
+    )
+    goal = combine(
+        lambda c, g: choose(nw.col("is_change"), c, g),
+        (change_goal, _column("pg", "qg", threshold_bound)),
+        what,
+    )
+    times = [Exact(Ratio(nw.col(c)), Ratio(months)) for c in ("t0", "end", "t_goal")]
+    expected = combine(
+        lambda b0, g, a, b, c: linear_expected(b0, g, a.n, b.n, c.n),
+        (_stored("b0n", "b0d", value_bound), _stored("gn", "gd", goal), *times),
+        what,
+    )
+    rows = rows.with_columns(
+        goal.value.n.alias("gn"),
+        goal.value.d.alias("gd"),
+        (nw.col("t0") < nw.col("end")).fill_null(False).alias("has_baseline"),
+    ).with_columns(expected.value.n.alias("en"), expected.value.d.alias("ed"))
+    goal, expected = _stored("gn", "gd", goal), _stored("en", "ed", expected)
+    # 2. the comparisons
+    aim = combine(lambda e, g: choose(nw.col("has_baseline"), e, g), (expected, goal), what)
+    wanted = nw.when(nw.col("higher")).then(nw.lit(EQUAL | ABOVE)).otherwise(nw.lit(BELOW | EQUAL))
+    met_comparison = holds(
+        nw.col("m1"), sign_difference(value, _column("p1", "q1", threshold_bound), what)
+    ) & holds(nw.col("m2"), sign_difference(value, _column("p2", "q2", threshold_bound), what))
+    met_change = holds(nw.col("cmask"), sign_difference(value, goal, what))
+    rows = rows.with_columns(
+        nw.when(nw.col("is_change")).then(met_change).otherwise(met_comparison).alias("met"),
+        holds(wanted, sign_difference(value, aim, what)).alias("on_track"),
+        _criteria(cat, rows).alias("criterion_failed"),
+        (~nw.col("due").fill_null(True) & ~nw.col("boolean_target").fill_null(True)).alias(
+            "progress_row"
+        ),
+    )
+    if method == "cagr":
+        baseline = _stored("b0n", "b0d", value_bound)
+        rows = rows.with_columns(
+            holds(wanted, sign_difference(value, goal, what)).alias("met_goal"),
+            sign(sign_difference(goal, baseline, what)).alias("goal_vs_base"),
+            sign(sign_difference(value, baseline, what)).alias("value_vs_base"),
+        )
+        rows = growth_columns(rows, nw.col("on_track")).with_columns(
+            nw.col("growth_on_track").alias("on_track")
+        )
+    else:
+        rows = rows.with_columns(
+            nw.lit(None, nw.Float64).alias("growth_value"),
+            nw.lit(None, nw.String).alias("growth_category"),
+            nw.lit(None, nw.String).alias("growth_note"),
+            nw.lit(False).alias("growth_check"),
+        )
+    # 3. the status ladder
+    status, code, subject = ladder(
+        Case(
+            not_applicable=nw.col("na_code"),
+            not_applicable_subject=nw.col("na_subject"),
+            value_missing=nw.col("vn").is_null(),
+            value_code=nw.col("reason_code"),
+            value_subject=nw.col("reason_subject"),
+            attribute_unknown=nw.col("code") == -3,
+            attribute_missing=nw.col("code") == -2,
+            attribute=nw.col("attr"),
+            threshold_missing=~nw.col("is_change") & nw.col("p1").is_null(),
+            threshold_subject=nw.col("threshold_subject"),
+            base_missing=nw.col("is_change") & nw.col("bn").is_null(),
+            base_period=nw.col("base_text"),
+            due=nw.col("due").fill_null(False),
+            met=nw.col("met").fill_null(False),
+            criterion_failed=nw.col("criterion_failed"),
+            boolean_target=nw.col("boolean_target").fill_null(False),
+            on_track=nw.col("on_track").fill_null(False),
+        )
+    )
+    progress_row = nw.col("progress_row")
+    applies = nw.col("na_code").is_null()
+    trajectory = progress_row & nw.col("has_baseline") & nw.col("growth_category").is_null()
+    return (
+        _figures(rows)
+        .with_columns(
+            status.alias("status"),
+            code.alias("reason_code"),
+            subject.alias("reason_subject"),
+            nw.when(applies).then(nw.col("gn")).alias("gn"),
+            nw.when(applies).then(nw.col("gd")).alias("gd"),
+            nw.when(trajectory).then(nw.col("en")).alias("en"),
+            nw.when(trajectory).then(nw.col("ed")).alias("ed"),
+            nw.when(nw.col("has_baseline")).then(nw.col("b0_per")).alias("b0_per"),
+            nw.when(progress_row)
+            .then(
+                nw.when(~nw.col("growth_category").is_null())
+                .then(nw.lit("cagr"))
+                .otherwise(nw.lit("linear"))
+            )
+            .alias("progress"),
+            nw.when(progress_row & ~nw.col("has_baseline"))
+            .then(nw.lit("no-baseline"))
+            .otherwise(nw.col("growth_note"))
+            .alias("progress_note"),
+        )
+        .pipe(_readings)
+        .select(*KEPT)
+    )
+
+
+KEPT = (
+    "tid", "xid", "ou", "per", "vn", "vd", "reason_code", "reason_subject", "how", "used",
+    "expected", "children", "partial", "status", "mindex", "due", "attr", "gn", "gd", "en", "ed",
+    "b0_per", "b0n", "b0d", "pn", "pd", "yn", "yd", "bn", "bd", "sbn", "sbd", "base_per",
+    "show_base", "prev_per", "prev_year_per", "progress", "progress_note", "growth_value",
+    "growth_category", "growth_check", "higher", "t0", "end", "t_goal", "value_f", "threshold", "expected_f",
+    "previous_value", "change_previous", "change_previous_pct", "previous_year_value",
+    "change_previous_year", "change_previous_year_pct", "base_value", "change_base",
+    "change_base_pct", "attainment_pct", "margin", "annual_rate_pct", "baseline_value",
+)
+"""The columns of the results the table and explanations read."""
+
+
+def as_float(n: str, d: str) -> nw.Expr:
+    """An exact value in floating point, for display."""
+    return nw.when(~nw.col(n).is_null()).then(
+        nw.col(n).cast(nw.Float64) / nw.col(d).cast(nw.Float64)
+    )
+
+
+def _figures(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Figures for reading, in floating point: the value, earlier values, changes."""
+    value = as_float("vn", "vd")
+    figures = [value.alias("value_f")]
+    for prefix, name in (("p", "previous"), ("y", "previous_year"), ("sb", "base")):
+        earlier = as_float(f"{prefix}n", f"{prefix}d")
+        figures += [
+            earlier.alias(f"{name}_value"),
+            absolute_change(value, earlier).alias(f"change_{name}"),
+            nw.when(earlier != 0).then(relative_change(value, earlier)).alias(f"change_{name}_pct"),
+        ]
+    return rows.with_columns(*figures)
+
+
+def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Threshold, attainment, margin and annual rate, for reading."""
+    value, goal, base = nw.col("value_f"), as_float("gn", "gd"), nw.col("base_value")
+    years = (nw.col("end") - nw.col("base_end")) / 12
+    single = nw.col("m2") == (BELOW | EQUAL | ABOVE)
+    at_least = single & nw.col("m1").is_in([EQUAL | ABOVE, ABOVE]) & ~nw.col("is_change")
+    return rows.with_columns(
+        goal.alias("threshold"),
+        as_float("en", "ed").alias("expected_f"),
+        nw.when(at_least & (nw.col("pg") > 0)).then(attainment(value, goal)).alias(
+            "attainment_pct"
+        ),
+        margin(value, goal).alias("margin"),
+        nw.when((years >= 1) & (value > 0) & (base > 0))
+        .then(annual_rate(value, base, years))
+        .alias("annual_rate_pct"),
+        nw.when(~nw.col("b0_per").is_null()).then(as_float("b0n", "b0d")).alias("baseline_value"),
+    )
+
+
+def _criteria(cat: Catalogue, rows: nw.LazyFrame[Any]) -> nw.Expr:
+    """The name of the first criterion failing the score rule's per-criterion condition."""
+    count = max((len(v.criteria) for v in cat.variants), default=0)
+    if not count:
+        return nw.lit(None, nw.String)
+    what = "a criterion of a score rule"
+    limit = Exact(Ratio(nw.col("pe"), nw.col("qe")), Ratio(Magnitude(10**12), Magnitude(10**12)))
+    result: Any = nw.lit(None, nw.String)
+    names = _criterion_names(cat)
+    for i in reversed(range(count)):
+        value = Exact(Ratio(nw.col(f"c{i}_n"), nw.col(f"c{i}_d")), Ratio(Magnitude(10**12), Magnitude(10**12)))
+        fails = ~holds(nw.col("me"), sign_difference(value, limit, what))
+        applies = ~nw.col("me").is_null() & ~nw.col(f"c{i}_n").is_null()
+        name: Any = nw.lit(None, nw.String)
+        for xid, found in names.items():
+            if i < len(found):
+                name = nw.when(nw.col("xid") == xid).then(nw.lit(found[i])).otherwise(name)
+        result = nw.when((applies & fails).fill_null(False)).then(name).otherwise(result)
+    return result
+
+
+def _criterion_names(cat: Catalogue) -> dict[int, list[str]]:
+    return {
+        xid: [str(v.scope.series[j]) for j in v.criteria]
+        for xid, v in enumerate(cat.variants)
+        if v.criteria
+    }
+
+
+_ = Fraction

@@ -1,0 +1,299 @@
+"""Values of every variant at every org unit and period, exactly, with reasons and coverage.
+
+For a variant (an indicator as a target evaluates it) the grid of org units and periods is
+joined with its scope's rolled-up series and with its shares, and the compiled formula gives an
+exact numerator and denominator (``vn``, ``vd``) or no value with the reason
+(``reason_code``, ``reason_subject``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import narwhals as nw
+
+from ..observations import Observations
+from ..spec import Aggregation, Coverage
+from .backend import Backend
+from .catalogue import Catalogue
+from .expressions import Compiler, Condition, Exact, combine
+from .plan import Scope, Share
+from ..rules.rational import Magnitude, Ratio
+
+__all__ = ["share_values", "variant_values"]
+
+
+def slot_values(scope: Scope, observations: Observations, prefix: str = "x") -> list[Exact]:
+    """The exact value of each slot of a scope: ``x{j}`` over ``10**scale``."""
+    result = []
+    for j, series in enumerate(scope.series):
+        scale = 10 ** observations.scales.get(series.item, 0)
+        total = max(observations.totals.get(series.item, 0), 1)
+        result.append(
+            Exact(Ratio(nw.col(f"{prefix}{j}"), scale), Ratio(Magnitude(total), Magnitude(scale)))
+        )
+    return result
+
+
+def _missing(scope: Scope, cat: Catalogue, columns: dict[str, nw.Expr]) -> tuple[nw.Expr, nw.Expr]:
+    """(code, subject) of the first missing series of an incomplete row."""
+    mask = columns["mask"]
+    code: Any = nw.lit(None, nw.String)
+    subject: Any = nw.lit(None, nw.String)
+    summable = all(cat.spec.data_item(s.item).aggregation is not Aggregation.NONE for s in scope.series)
+    for j in reversed(range(len(scope.series))):
+        absent = (mask // (1 << j)) % 2 == 0
+        name = str(scope.series[j])
+        not_summed = (
+            not summable
+            and cat.spec.data_item(scope.series[j].item).aggregation is Aggregation.NONE
+        )
+        code = nw.when(absent).then(
+            nw.when(columns["has_children"] & nw.lit(not_summed))
+            .then(nw.lit("not-summed"))
+            .otherwise(nw.lit("missing-series"))
+        ).otherwise(code)
+        subject = nw.when(absent).then(nw.lit(name)).otherwise(subject)
+    return code, subject
+
+
+def _grid(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
+    units = backend.table({"ou": list(range(len(cat.units.codes)))}, {"ou": nw.Int32})
+    periods = backend.table({"per": list(cat.result_periods)}, {"per": nw.Int32})
+    children = backend.table(
+        {
+            "ou": list(range(len(cat.units.codes))),
+            "has_children": [bool(cat.units.children.get(u)) for u in range(len(cat.units.codes))],
+        },
+        {"ou": nw.Int32, "has_children": nw.Boolean},
+    )
+    return units.join(periods, how="cross").join(children, on="ou")
+
+
+def _scope_rows(
+    cat: Catalogue, scope_id: int, values: nw.LazyFrame[Any], shares: dict[int, Any], backend: Backend
+) -> nw.LazyFrame[Any]:
+    """The grid of one scope: its rolled-up series and the shares it counts."""
+    scope = cat.scopes[scope_id]
+    slots = [f"x{j}" for j in range(len(scope.series))]
+    rows = values.filter(nw.col("scope") == scope_id).select(
+        "ou", "per", "how", "mask", *slots, "used", "expected", "children"
+    )
+    frame = _grid(cat, backend).join(rows, on=["ou", "per"], how="left")
+    for k, share in enumerate(scope.shares):
+        table = shares[_share_index(cat, share)].rename(
+            {c: f"sh{k}_{c}" for c in ("n", "d", "known", "members", "code", "subject")}
+        )
+        frame = frame.join(backend.lazy(table), on=["ou", "per"], how="left")
+    return frame.with_columns(nw.col("mask").fill_null(0))
+
+
+def _share_index(cat: Catalogue, share: Share) -> int:
+    return [s for s, _ in cat.shares].index(share)
+
+
+def _share_exacts(scope: Scope, units: int) -> list[Exact]:
+    bound = Ratio(Magnitude(max(units, 1)), Magnitude(max(units, 1)))
+    return [
+        Exact(Ratio(nw.col(f"sh{k}_n"), nw.col(f"sh{k}_d")), bound) for k in range(len(scope.shares))
+    ]
+
+
+def share_values(
+    cat: Catalogue, observations: Observations, values: nw.LazyFrame[Any], backend: Backend
+) -> dict[int, Any]:
+    """Every share, innermost first: for each org unit and period, the members meeting the
+    condition (``n``) among those in the population (``d``), the members whose status is known
+    (``known``) of the members below (``members``), and the reason when there is no value."""
+    import polars as pl
+
+    tables: dict[int, Any] = {}
+    for index, (share, scope_id) in enumerate(cat.shares):
+        scope = cat.scopes[scope_id]
+        frame = _scope_rows(cat, scope_id, values, tables, backend)
+        full = (1 << len(scope.series)) - 1
+        compiler = Compiler(
+            slots=slot_values(scope, observations),
+            shares=_share_exacts(scope, len(cat.units.codes)),
+            names=[str(s) for s in scope.series],
+            what=share.text,
+        )
+        complete = nw.col("mask") == full
+        meets = nw.when(complete).then(compiler.condition(share.condition))
+        among = (
+            nw.when(complete).then(compiler.condition(share.among))
+            if share.among is not None
+            else nw.lit(True)
+        )
+        members = [
+            u for u, level in enumerate(cat.units.levels) if level == share.level
+        ]
+        pairs = {"member": [], "ou": []}
+        for member in members:
+            for unit in (member, *cat.units.ancestors(member)):
+                pairs["member"].append(member)
+                pairs["ou"].append(unit)
+        links = backend.table(pairs, {"member": nw.Int32, "ou": nw.Int32})
+        flags = frame.select(
+            nw.col("ou").alias("member"), "per", among.alias("among"), meets.alias("meets")
+        ).join(links, on="member", how="inner")
+        inside = nw.col("among").fill_null(False)
+        known = ~nw.col("among").is_null() & (~nw.col("among") | ~nw.col("meets").is_null())
+        counted = backend.collect(
+            flags.with_columns(
+                (inside & nw.col("meets").fill_null(False)).cast(nw.Int64).alias("n"),
+                (inside & ~nw.col("meets").is_null()).cast(nw.Int64).alias("d"),
+                known.cast(nw.Int64).alias("known"),
+            )
+            .group_by("ou", "per")
+            .agg(
+                nw.col("n").sum(),
+                nw.col("d").sum(),
+                nw.col("known").sum(),
+                nw.len().cast(nw.Int64).alias("members"),
+            )
+        )
+        tables[index] = counted.with_columns(
+            pl.when(pl.col("known") == 0)
+            .then(pl.lit("missing-series"))
+            .when(pl.col("d") == 0)
+            .then(pl.lit("share-empty"))
+            .alias("code"),
+            pl.when(pl.col("known") == 0)
+            .then(pl.lit(str(scope.series[0]) if scope.series else share.level))
+            .when(pl.col("d") == 0)
+            .then(pl.lit(share.level))
+            .alias("subject"),
+            pl.col("n").cast(pl.Int64),
+            pl.col("d").cast(pl.Int64),
+        ).select("ou", "per", "n", "d", "known", "members", "code", "subject")
+    return tables
+
+
+def variant_values(
+    cat: Catalogue,
+    observations: Observations,
+    values: nw.LazyFrame[Any],
+    shares: dict[int, Any],
+    backend: Backend,
+) -> tuple[nw.LazyFrame[Any], Exact]:
+    """One row per variant, org unit and period: ``vn / vd`` exactly, or the reason; and a
+    bound of every ``vn`` and ``vd``."""
+    made = []
+    criteria = max((len(v.criteria) for v in cat.variants), default=0)
+    for xid, variant in enumerate(cat.variants):
+        scope_id = cat.scope_id(variant.scope)
+        frame = _scope_rows(cat, scope_id, values, shares, backend)
+        made.append(_variant(cat, observations, xid, variant, frame, criteria))
+    wide = any(exact.wide for _, exact in made)
+    dtype = nw.Int128 if wide else nw.Int64
+    units, periods = len(cat.units.codes), len(cat.periods.periods)
+    group = nw.col("xid").cast(nw.Int64) * units + nw.col("ou")
+    frames = [
+        frame.with_columns(
+            nw.col("vn").cast(dtype),
+            nw.col("vd").cast(dtype),
+            group.alias("g"),
+            (group * periods + nw.col("per")).alias("k"),
+        )
+        for frame, _ in made
+    ]
+    largest = Ratio(
+        Magnitude(max((e.bound.n.m for _, e in made), default=1)),
+        Magnitude(max((e.bound.d.m for _, e in made), default=1)),
+    )
+    return nw.concat(frames, how="vertical"), Exact(Ratio(nw.col("vn"), nw.col("vd")), largest, wide)
+
+
+def _variant(
+    cat: Catalogue,
+    observations: Observations,
+    xid: int,
+    variant: Any,
+    frame: nw.LazyFrame[Any],
+    criteria: int,
+) -> tuple[nw.LazyFrame[Any], Exact]:
+    scope = variant.scope
+    slots = slot_values(scope, observations)
+    compiler = Compiler(
+        slots=slots,
+        shares=_share_exacts(scope, len(cat.units.codes)),
+        names=[str(s) for s in scope.series],
+        what=f"indicator `{variant.indicator.id}`",
+    )
+    result = compiler.value(variant.root)
+    if isinstance(result, Condition):
+        exact = Exact(Ratio(nw.when(result.expr).then(1).otherwise(0) , 1), Ratio(Magnitude(1), Magnitude(1)))
+        exact = Exact(Ratio(nw.when(~result.expr.is_null()).then(exact.value.n), 1), exact.bound)
+    else:
+        exact = combine(lambda v: v.scaled(variant.indicator.factor), (result,), compiler.what)
+    exact = combine(lambda v: v, (exact,), compiler.what)
+    full = (1 << len(scope.series)) - 1
+    complete = nw.col("mask") == full
+    missing_code, missing_subject = _missing(
+        scope, cat, {"mask": nw.col("mask"), "has_children": nw.col("has_children")}
+    )
+    codes: list[tuple[nw.Expr, nw.Expr, nw.Expr]] = [(~complete, missing_code, missing_subject)]
+    for k in range(len(scope.shares)):
+        codes.append(
+            (
+                ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null(),
+                nw.coalesce(nw.col(f"sh{k}_code"), nw.lit("missing-series")),
+                nw.coalesce(nw.col(f"sh{k}_subject"), nw.lit(scope.shares[k].level)),
+            )
+        )
+    for reason in compiler.reasons:
+        codes.append((reason.when, nw.lit(reason.code), nw.lit(reason.subject)))
+    used, expected = _coverage(scope)
+    partial = used < expected
+    if variant.indicator.coverage is Coverage.COMPLETE:
+        codes.append(
+            (
+                partial,
+                nw.lit("incomplete-coverage"),
+                used.cast(nw.String) + nw.lit("/") + expected.cast(nw.String),
+            )
+        )
+    code: Any = nw.lit(None, nw.String)
+    subject: Any = nw.lit(None, nw.String)
+    for when, this_code, this_subject in reversed(codes):
+        code = nw.when(when.fill_null(False)).then(this_code).otherwise(code)
+        subject = nw.when(when.fill_null(False)).then(this_subject).otherwise(subject)
+    keep = code.is_null()
+    crit = []
+    for i in range(criteria):
+        if i < len(variant.criteria):
+            j = variant.criteria[i]
+            item = scope.series[j].item
+            crit += [
+                nw.col(f"x{j}").cast(nw.Int64).alias(f"c{i}_n"),
+                nw.lit(10 ** observations.scales.get(item, 0), nw.Int64).alias(f"c{i}_d"),
+            ]
+        else:
+            crit += [nw.lit(None, nw.Int64).alias(f"c{i}_n"), nw.lit(None, nw.Int64).alias(f"c{i}_d")]
+    made = frame.select(
+        nw.lit(xid, nw.Int32).alias("xid"),
+        "ou",
+        "per",
+        nw.when(keep).then(exact.value.n).alias("vn"),
+        nw.when(keep).then(exact.value.d).alias("vd"),
+        code.alias("reason_code"),
+        subject.alias("reason_subject"),
+        nw.col("how").fill_null(0).cast(nw.Int8).alias("how"),
+        used.cast(nw.Int64).alias("used"),
+        expected.cast(nw.Int64).alias("expected"),
+        nw.col("children").fill_null(0).cast(nw.Int64).alias("children"),
+        (partial.fill_null(False) & ~nw.col("how").is_null()).alias("partial"),
+        *crit,
+    )
+    return made, exact
+
+
+def _coverage(scope: Scope) -> tuple[nw.Expr, nw.Expr]:
+    """Org units used and expected: of the series if the scope has any, else of its shares."""
+    if scope.series:
+        return nw.col("used").fill_null(0), nw.col("expected").fill_null(0)
+    if scope.shares:
+        return nw.col("sh0_known").fill_null(0), nw.col("sh0_members").fill_null(0)
+    return nw.lit(0), nw.lit(0)

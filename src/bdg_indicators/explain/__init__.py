@@ -1,0 +1,24 @@
+"""Explanations: one result, step by step, from the engine's own tables, for people or as data."""
+
+from .text import explanation_dict, explanation_text
+from .trace import (
+    ChangeFigures,
+    ChildValue,
+    Contribution,
+    Explanation,
+    Progress,
+    SeriesValue,
+    trace,
+)
+
+__all__ = [
+    "ChangeFigures",
+    "ChildValue",
+    "Contribution",
+    "Explanation",
+    "Progress",
+    "SeriesValue",
+    "explanation_dict",
+    "explanation_text",
+    "trace",
+]

@@ -1,0 +1,363 @@
+"""Explanations for people (Vietnamese or English) and as plain data (JSON-ready)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..describe import (
+    describe_milestone,
+    describe_period,
+    describe_status,
+    display_decimals,
+    format_number,
+    format_unit,
+)
+from ..rules.statuses import STATUS_WORDS, Status, reason_text
+from .trace import Explanation, SeriesValue
+
+__all__ = ["explanation_dict", "explanation_text"]
+
+
+def _number(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _exact(value: Fraction | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value)
+
+
+def _series(s: SeriesValue) -> dict[str, Any]:
+    return {
+        "series": s.series,
+        "org_unit": s.org_unit,
+        "period": s.period,
+        "value": _number(s.value),
+        "exact": _exact(s.value),
+        "how": s.how,
+        "rows": [
+            {
+                "org_unit": r.org_unit,
+                "period": r.period,
+                "value": _number(r.value),
+                "exact": _exact(r.value),
+                "file": r.file,
+                "row": r.row,
+                "source": r.source,
+            }
+            for r in s.rows
+        ],
+    }
+
+
+def _shown(case: Explanation) -> str | None:
+    if case.value is None:
+        return None
+    decimals = display_decimals(case.value, case.threshold, case.indicator.decimals)
+    return format_number(case.value, decimals, "en")
+
+
+def explanation_dict(case: Explanation) -> dict[str, Any]:
+    """The explanation as plain data: formula, inputs with their rows, sums over children,
+    coverage, value, milestone, verdict, base, progress, change and method versions."""
+    indicator = case.indicator
+    source = case.target.source_at(case.period)
+    progress = case.progress
+    return {
+        "framework": case.spec,
+        "goal": case.goal,
+        "target": case.target.id,
+        "target_label": {"vi": case.target.label.vi, "en": case.target.label.en},
+        "source": {
+            "clause": source.clause,
+            "status": source.status.value,
+            "wording": source.wording,
+            "amendment": source.amendment,
+            "note": source.note,
+        },
+        "indicator": indicator.id,
+        "formula": indicator.formula.text,
+        "restriction": dict(case.target.breakdown),
+        "org_unit": case.org_unit,
+        "org_unit_name": case.org_unit_name,
+        "period": str(case.period),
+        "inputs": [_series(s) for s in case.inputs],
+        "children": [
+            {
+                "org_unit": c.org_unit,
+                "values": [_number(v) for v in c.values],
+                "contributed": c.contributed,
+                "covers": c.used,
+            }
+            for c in case.children
+        ],
+        "coverage": {"used": case.used, "expected": case.expected, "partial": case.partial},
+        "conversion": {
+            "formula_unit": indicator.formula_unit,
+            "unit": indicator.unit,
+            "factor": _exact(indicator.factor),
+        },
+        "value": _number(case.value),
+        "exact_value": _exact(case.value),
+        "displayed_value": _shown(case),
+        "decimals": indicator.decimals,
+        "unit": indicator.unit,
+        "status": case.status,
+        "reason_code": case.reason_code,
+        "reason": reason_text(case.reason_code, case.reason_subject, "en"),
+        "milestone": None
+        if case.milestone is None
+        else {
+            "when": case.milestone.when.kind.value,
+            "period": str(case.milestone.when.period),
+            "until": str(case.milestone.when.until) if case.milestone.when.until else None,
+            "text_vi": describe_milestone(case.milestone, indicator, "vi"),
+            "text_en": describe_milestone(case.milestone, indicator, "en"),
+            "due": case.due,
+            "threshold": _number(case.threshold),
+            "threshold_exact": _exact(case.threshold),
+            "attribute": None
+            if case.attribute is None
+            else {"name": case.attribute[0], "value": case.attribute[1]},
+        },
+        "base": None
+        if case.base_period is None
+        else {
+            "period": str(case.base_period),
+            "value": _number(case.base_value),
+            "exact": _exact(case.base_value),
+            "inputs": [_series(s) for s in case.base_inputs],
+        },
+        "progress": None
+        if progress is None
+        else {
+            "method": progress.method,
+            "expected": _number(progress.expected),
+            "expected_exact": _exact(progress.expected),
+            "ratio": progress.ratio,
+            "category": progress.category,
+            "baseline_period": str(progress.baseline_period) if progress.baseline_period else None,
+            "baseline_value": _number(progress.baseline_value),
+            "baseline_inputs": [_series(s) for s in progress.baseline_inputs],
+            "goal_value": _number(progress.goal_value),
+            "goal_period": str(progress.goal_period) if progress.goal_period else None,
+            "note": progress.note,
+        },
+        "changes": [
+            {
+                "against": c.against,
+                "period": c.period,
+                "value": _number(c.value),
+                "absolute": _number(c.absolute),
+                "absolute_unit": "percentage_point"
+                if indicator.unit == "percent"
+                else indicator.unit,
+                "relative_pct": _number(c.relative),
+                "annual_rate_pct": c.annual_rate,
+            }
+            for c in case.changes
+        ],
+        "method": case.method,
+        "engine": case.engine,
+    }
+
+
+_WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "target": "Chỉ tiêu",
+        "formula": "Công thức",
+        "inputs": "Số liệu đầu vào",
+        "reported": "báo cáo",
+        "derived": "cộng từ các kỳ trong kỳ",
+        "summed": "cộng từ {n}/{of} đơn vị cấp dưới",
+        "missing": "không có",
+        "children": "Đơn vị cấp dưới",
+        "not_used": "không cộng (thiếu số liệu)",
+        "coverage": "Số đơn vị báo cáo được tính",
+        "partial": "một phần",
+        "value": "Giá trị",
+        "exact": "chính xác",
+        "shown": "hiển thị, số thập phân",
+        "milestone": "Mốc",
+        "verdict": "Kết luận",
+        "change": "Thay đổi",
+        "method": "Phương pháp",
+        "previous": "so với kỳ trước",
+        "previous_year": "so với cùng kỳ năm trước",
+        "base": "so với kỳ gốc",
+        "base_value": "Giá trị kỳ gốc",
+        "baseline": "Giá trị ban đầu",
+        "factor": "Hệ số quy đổi",
+        "row": "dòng",
+        "none": "không có mốc nào đến hạn hoặc sắp tới",
+        "expected": "kỳ vọng theo lộ trình",
+        "source": "Nguồn",
+        "no value": "không có giá trị",
+        "not due": "chưa đến hạn",
+        "attribute": "theo thuộc tính",
+        "year": "năm",
+    },
+    "en": {
+        "target": "Target",
+        "formula": "Formula",
+        "inputs": "Inputs",
+        "reported": "reported",
+        "derived": "made of the parts of the period",
+        "summed": "sum of {n} of {of} org units below",
+        "missing": "missing",
+        "children": "Org units below",
+        "not_used": "not summed (a series is missing)",
+        "coverage": "Reporting org units counted",
+        "partial": "partial",
+        "value": "Value",
+        "exact": "exact",
+        "shown": "decimals shown",
+        "milestone": "Milestone",
+        "verdict": "Verdict",
+        "change": "Change",
+        "method": "Method",
+        "previous": "against the previous period",
+        "previous_year": "against the same period of the previous year",
+        "base": "against the base period",
+        "base_value": "Base value",
+        "baseline": "Baseline",
+        "factor": "Conversion factor",
+        "row": "row",
+        "none": "no milestone due or ahead",
+        "expected": "expected on the trajectory",
+        "source": "Source",
+        "no value": "no value",
+        "not due": "not yet due",
+        "attribute": "by attribute",
+        "year": "year",
+    },
+}
+
+
+def _series_lines(series: SeriesValue, case: Explanation, w: dict[str, str], lang: str) -> list[str]:
+    contributed = sum(c.contributed for c in case.children)
+    how = w.get(series.how, series.how).format(n=contributed, of=len(case.children))
+    shown = w["missing"] if series.value is None else format_number(series.value, None, lang)
+    lines = [f"  {series.series} @ {series.org_unit} ({series.period}) = {shown} ({how})"]
+    for row in series.rows[:20]:
+        note = f" — {row.source}" if row.source else ""
+        lines.append(
+            f"      {row.file} {w['row']} {row.row}: {row.org_unit} {row.period} "
+            f"{format_number(row.value, None, lang)}{note}"
+        )
+    if len(series.rows) > 20:
+        lines.append(f"      … (+{len(series.rows) - 20})")
+    return lines
+
+
+def explanation_text(case: Explanation, lang: str = "vi") -> str:
+    """The explanation for a person, in Vietnamese (``vi``) or English (``en``)."""
+    code = "vi" if lang == "vi" else "en"
+    w = _WORDS[code]
+    indicator = case.indicator
+    unit = format_unit(indicator.unit, code)
+    where = case.org_unit_name or case.org_unit
+    lines = [
+        f"{w['target']} {case.target.id}: {case.target.label.text(code)}",
+        f"  {where} ({case.org_unit}), {describe_period(case.period, code)}  [{case.spec}]",
+    ]
+    source = case.target.source_at(case.period)
+    lines.append(f"{w['source']}: {source.clause} ({describe_status(source, code)})")
+    restriction = "".join(f"[{k}={v}]" for k, v in case.target.breakdown)
+    lines.append(f"{w['formula']}: {indicator.id}{restriction} = {indicator.formula.text}")
+    lines.append(f"{w['inputs']}:")
+    for series in case.inputs:
+        lines += _series_lines(series, case, w, code)
+    if case.children:
+        lines.append(f"{w['children']}:")
+        for child in case.children[:30]:
+            values = ", ".join(
+                w["missing"] if v is None else format_number(v, None, code) for v in child.values
+            )
+            mark = "" if child.contributed else f" — {w['not_used']}"
+            lines.append(f"  {child.org_unit}: {values}{mark}")
+        if len(case.children) > 30:
+            lines.append(f"  … (+{len(case.children) - 30})")
+    partial = f" ({w['partial']})" if case.partial else ""
+    lines.append(f"{w['coverage']}: {case.used}/{case.expected}{partial}")
+    lines.append(
+        f"{w['factor']}: {indicator.formula_unit} → {indicator.unit} × "
+        f"{format_number(indicator.factor, None, code)}"
+    )
+    if case.value is not None:
+        decimals = display_decimals(case.value, case.threshold, indicator.decimals)
+        lines.append(
+            f"{w['value']}: {format_number(case.value, decimals, code)}{unit} "
+            f"({w['exact']}: {_exact(case.value)}; {w['shown']}: {decimals})"
+        )
+    else:
+        lines.append(f"{w['value']}: {w['no value']}")
+    lines += _milestone_lines(case, w, code, unit)
+    status = STATUS_WORDS[code][Status(case.status)].upper()
+    reason = reason_text(case.reason_code, case.reason_subject, code)
+    lines.append(f"{w['verdict']}: {status}" + (f" — {reason}" if reason else ""))
+    lines += _change_lines(case, w, code)
+    lines.append(f"{w['method']}: {case.method}; {case.engine}")
+    return "\n".join(lines)
+
+
+def _milestone_lines(case: Explanation, w: dict[str, str], code: str, unit: str) -> list[str]:
+    indicator = case.indicator
+    lines = []
+    if case.milestone is None:
+        lines.append(f"{w['milestone']}: {w['none']}")
+        return lines
+    due = "" if case.due else f" ({w['not due']})"
+    lines.append(f"{w['milestone']}: {describe_milestone(case.milestone, indicator, code)}{due}")
+    if case.attribute is not None:
+        lines.append(f"  {w['attribute']} {case.attribute[0]} = {case.attribute[1] or '—'}")
+    if case.base_period is not None and case.base_value is not None:
+        lines.append(
+            f"  {w['base_value']} ({describe_period(case.base_period, code)}): "
+            f"{format_number(case.base_value, indicator.decimals, code)}{unit}"
+        )
+    if case.threshold is not None:
+        lines.append(f"  = {format_number(case.threshold, None, code)}{unit}")
+    progress = case.progress
+    if progress is not None:
+        if progress.baseline_period is not None and progress.baseline_value is not None:
+            lines.append(
+                f"  {w['baseline']} ({describe_period(progress.baseline_period, code)}): "
+                f"{format_number(progress.baseline_value, indicator.decimals, code)}{unit}"
+            )
+        if progress.expected is not None:
+            lines.append(
+                f"  {w['expected']}: "
+                f"{format_number(progress.expected, indicator.decimals, code)}{unit} "
+                f"({progress.baseline_period} → {progress.goal_period})"
+            )
+        if progress.note:
+            lines.append(f"  ({progress.note})")
+        if progress.ratio is not None:
+            lines.append(f"  R = {progress.ratio:.3f} ({progress.category})")
+    return lines
+
+
+def _change_lines(case: Explanation, w: dict[str, str], code: str) -> list[str]:
+    indicator = case.indicator
+    pp = format_unit("percentage_point" if indicator.unit == "percent" else indicator.unit, code)
+    lines = []
+    for change in case.changes:
+        if change.absolute is None:
+            continue
+        relative = (
+            "" if change.relative is None else f", {format_number(change.relative, 1, code)}%"
+        )
+        rate = (
+            ""
+            if change.annual_rate is None
+            else f", {format_number(Fraction(change.annual_rate), 2, code)}%/{w['year']}"
+        )
+        lines.append(
+            f"{w['change']} {w[change.against]} ({change.period}): "
+            f"{'+' if change.absolute >= 0 else ''}"
+            f"{format_number(change.absolute, indicator.decimals, code)}{pp}{relative}{rate}"
+        )
+    return lines

@@ -1,0 +1,468 @@
+"""Explanations: one result, step by step, read from the engine's own tables (never computed
+again): the observation rows used (file and row), the sums up the org-unit tree with the org
+units they cover, the conversion, the exact value, the milestone, the base and baseline values
+with their rows, change, progress and the verdict.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import BdgError, Location, Problem
+from ..periods import Period, parse_period
+from ..spec import Indicator, Milestone, Target
+from ..engine.rollup import HOW, series_key
+from ..rules.change import absolute_change, annual_rate, relative_change
+
+if TYPE_CHECKING:
+    from ..evaluation import EvaluationResult
+
+__all__ = [
+    "ChangeFigures",
+    "ChildValue",
+    "Contribution",
+    "Explanation",
+    "Progress",
+    "SeriesValue",
+    "trace",
+]
+
+ENGINE_VERSION = "bdg-evaluation/2"
+"""Version of the evaluation rules, recorded with every explanation."""
+BIG_SCOPE = 200
+"""Above this many org units below, an explanation lists the children's sums, not every row."""
+
+
+@attrs.frozen(kw_only=True)
+class Contribution:
+    """One observation row used in a value."""
+
+    org_unit: str
+    period: str
+    value: Fraction
+    file: str
+    row: int
+    source: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SeriesValue:
+    """The value of one series for one org unit and period, and how it was obtained."""
+
+    series: str
+    org_unit: str
+    period: str
+    value: Fraction | None
+    how: str
+    """``reported`` (the org unit's own row), ``derived`` (made of the parts of the period),
+    ``summed`` (the sum of its children), ``missing``."""
+    rows: tuple[Contribution, ...] = ()
+    """The observation rows the value is made of (for large sums: none, see the children)."""
+
+
+@attrs.frozen(kw_only=True)
+class ChildValue:
+    """A child org unit of a summed value: its values, and whether it was summed."""
+
+    org_unit: str
+    values: tuple[Fraction | None, ...]
+    """Its value of each series (``None``: missing)."""
+    contributed: bool
+    """Summed: it has every series of the formula."""
+    used: int = 0
+    """The reporting org units it covers."""
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """Progress toward a milestone still ahead."""
+
+    method: str
+    expected: Fraction | None = None
+    """Linear method: the value the trajectory expects at the period."""
+    ratio: float | None = None
+    category: str | None = None
+    baseline_period: Period | None = None
+    baseline_value: Fraction | None = None
+    baseline_inputs: tuple[SeriesValue, ...] = ()
+    goal_value: Fraction | None = None
+    goal_period: Period | None = None
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ChangeFigures:
+    """Change of the value against an earlier period."""
+
+    against: str
+    """``previous``, ``previous_year`` or ``base``."""
+    period: str
+    value: Fraction | None
+    absolute: Fraction | None = None
+    """In the indicator's unit (percentage points for a percent indicator)."""
+    relative: Fraction | None = None
+    """In percent of the earlier value."""
+    annual_rate: float | None = None
+    """Compound annual rate in percent, over spans of at least a year (display only)."""
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """One result, step by step."""
+
+    spec: str
+    goal: str
+    target: Target
+    indicator: Indicator
+    org_unit: str
+    org_unit_name: str | None
+    period: Period
+    value: Fraction | None
+    """The exact value in the indicator's unit (``None``: no value, see ``reason``)."""
+    status: str
+    reason_code: str | None
+    reason_subject: str | None
+    inputs: tuple[SeriesValue, ...]
+    """The series of the formula at the org unit and period."""
+    children: tuple[ChildValue, ...]
+    """For a summed value: every child org unit and what it gave."""
+    used: int
+    expected: int
+    partial: bool
+    milestone: Milestone | None
+    due: bool
+    threshold: Fraction | None
+    """The value the milestone asks for (its threshold, the middle of a range, or what a change
+    target requires from the base value)."""
+    attribute: tuple[str, str | None] | None
+    """The org-unit attribute the threshold depends on, and its value."""
+    base: SeriesValue | None
+    base_period: Period | None
+    base_value: Fraction | None
+    base_inputs: tuple[SeriesValue, ...]
+    progress: Progress | None
+    changes: tuple[ChangeFigures, ...]
+    method: str
+    engine: str = ENGINE_VERSION
+
+    @property
+    def rows(self) -> tuple[Contribution, ...]:
+        """Every observation row the value is made of."""
+        return tuple(r for s in self.inputs for r in s.rows)
+
+
+def _fraction(row: dict[str, Any], n: str, d: str) -> Fraction | None:
+    if row.get(n) is None or row.get(d) is None:
+        return None
+    return Fraction(int(row[n]), int(row[d]))
+
+
+def _problem(code: str, message: str, spec: str, hint: str | None = None) -> BdgError:
+    return BdgError([Problem(code=code, message=message, location=Location(file=spec), hint=hint)])
+
+
+class _Reader:
+    """Reads one result's rows from the engine's tables."""
+
+    def __init__(self, result: EvaluationResult) -> None:
+        self.result = result
+        self.engine = result.engine
+        self.cat = self.engine.catalogue
+        self.obs = result.observations
+
+    def result_row(self, tid: int, ou: int, per: int) -> dict[str, Any]:
+        import polars as pl
+
+        found = self.engine.results.filter(
+            (pl.col("tid") == tid) & (pl.col("ou") == ou) & (pl.col("per") == per)
+        )
+        if found.height == 0:
+            raise _problem(
+                "no-result",
+                f"no result for this org unit and period (periods with data: "
+                f"{', '.join(str(self.cat.periods.periods[p]) for p in self.cat.result_periods)})",
+                self.cat.spec.id,
+            )
+        return found.row(0, named=True)
+
+    def scope_rows(self, scope: int, units: list[int], per: int) -> dict[int, dict[str, Any]]:
+        import polars as pl
+
+        values = self.engine.values
+        found = values.filter(
+            (pl.col("scope") == scope) & (pl.col("per") == per) & pl.col("ou").is_in(units)
+        )
+        return {row["ou"]: row for row in found.iter_rows(named=True)}
+
+    def observation_rows(self, ou: int, periods: list[int], key: int | None) -> list[Contribution]:
+        import polars as pl
+
+        if key is None:
+            return []
+        index = self.result._cache.get("by_unit")
+        if index is None:
+            index = self.obs.encoded.partition_by("org_unit", as_dict=True)
+            self.result._cache["by_unit"] = index
+        obs_unit = self._obs_unit(ou)
+        frame = index.get((obs_unit,))
+        if frame is None:
+            return []
+        key_expr: Any = pl.col("data_item").cast(pl.Int64)
+        for b in self.obs.breakdowns:
+            key_expr = key_expr * (len(self.obs.breakdown_values[b]) + 1) + pl.col(b).cast(
+                pl.Int64
+            )
+        rows = frame.filter(pl.col("period").is_in(periods) & (key_expr == key))
+        code = self.cat.units.codes[ou]
+        result = []
+        for row in rows.sort("period", "file", "row").iter_rows(named=True):
+            item = self.obs.data_items[row["data_item"]]
+            result.append(
+                Contribution(
+                    org_unit=code,
+                    period=str(self.cat.periods.periods[row["period"]]),
+                    value=self.obs.value(item, row["num"]),
+                    file=self.obs.files[row["file"]],
+                    row=row["row"],
+                    source=row["source"],
+                )
+            )
+        return result
+
+    def _obs_unit(self, ou: int) -> int:
+        code = self.cat.units.codes[ou]
+        if self.obs.org_units == self.cat.units.codes:
+            return ou
+        return self.obs.org_units.index(code)
+
+
+def _parts(cat: Any, per: int) -> list[int]:
+    """The observed periods a made-of-parts period is made of."""
+    whole = cat.periods.periods[per]
+    return [
+        pid
+        for pid in range(cat.periods.observed)
+        if whole.contains(cat.periods.periods[pid]) and cat.periods.periods[pid] != whole
+    ]
+
+
+def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesValue, ...]:
+    """Each series of a scope at an org unit and period, with the rows it is made of."""
+    cat = reader.cat
+    scope = cat.scopes[scope_id]
+    row = reader.scope_rows(scope_id, [ou], per).get(ou)
+    how = HOW[row["how"]] if row else "missing"
+    result = []
+    for j, series in enumerate(scope.series):
+        present = row is not None and (row["mask"] >> j) & 1
+        value = (
+            reader.obs.value(series.item, row[f"x{j}"]) if present and row is not None else None
+        )
+        rows = _contributions(reader, scope_id, j, ou, per, how) if present else []
+        result.append(
+            SeriesValue(
+                series=str(series),
+                org_unit=cat.units.codes[ou],
+                period=str(cat.periods.periods[per]),
+                value=value,
+                how=how if present else "missing",
+                rows=tuple(rows),
+            )
+        )
+    return tuple(result)
+
+
+def _contributions(
+    reader: _Reader, scope_id: int, slot: int, ou: int, per: int, how: str
+) -> list[Contribution]:
+    cat = reader.cat
+    series = cat.scopes[scope_id].series[slot]
+    key = series_key(reader.obs, series)
+    if how == "reported":
+        return reader.observation_rows(ou, [per], key)
+    if how == "derived":
+        return reader.observation_rows(ou, _parts(cat, per), key)
+    if how != "summed" or _scope_size(cat, ou) > BIG_SCOPE:
+        return []
+    children = list(cat.units.children.get(ou, ()))
+    rows = reader.scope_rows(scope_id, children, per)
+    full = (1 << len(cat.scopes[scope_id].series)) - 1
+    found = []
+    for child in children:
+        row = rows.get(child)
+        if row is not None and row["mask"] == full:
+            found += _contributions(reader, scope_id, slot, child, per, HOW[row["how"]])
+    return found
+
+
+def _scope_size(cat: Any, ou: int) -> int:
+    count, stack = 0, [ou]
+    while stack and count <= BIG_SCOPE:
+        unit = stack.pop()
+        children = cat.units.children.get(unit, ())
+        count += len(children)
+        stack.extend(children)
+    return count
+
+
+def _children(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[ChildValue, ...]:
+    cat = reader.cat
+    scope = cat.scopes[scope_id]
+    children = list(cat.units.children.get(ou, ()))
+    rows = reader.scope_rows(scope_id, children, per)
+    full = (1 << len(scope.series)) - 1
+    result = []
+    for child in children:
+        row = rows.get(child)
+        values = tuple(
+            reader.obs.value(s.item, row[f"x{j}"]) if row and (row["mask"] >> j) & 1 else None
+            for j, s in enumerate(scope.series)
+        )
+        result.append(
+            ChildValue(
+                org_unit=cat.units.codes[child],
+                values=values,
+                contributed=bool(row and row["mask"] == full),
+                used=int(row["used"]) if row and row["mask"] == full else 0,
+            )
+        )
+    return tuple(result)
+
+
+def _ids(result: EvaluationResult, target: str, org_unit: str, period: str | Period) -> tuple[int, int, int]:
+    cat = result.engine.catalogue
+    ids = [t.id for t in cat.targets]
+    if target not in ids:
+        raise _problem("unknown-target", f"no target `{target}` in {cat.spec.id}", cat.spec.id)
+    if org_unit not in cat.units.index:
+        import difflib
+
+        close = difflib.get_close_matches(org_unit, list(cat.units.codes), n=1)
+        raise _problem(
+            "unknown-org-unit",
+            f"unknown org unit `{org_unit}`",
+            cat.spec.id,
+            f"did you mean `{close[0]}`?" if close else None,
+        )
+    when = period if isinstance(period, Period) else parse_period(period)
+    per = cat.periods.id(when)
+    if per < 0 or per not in cat.result_periods:
+        raise _problem(
+            "no-result",
+            f"no data for the period {when}",
+            cat.spec.id,
+            "periods with data: "
+            + ", ".join(str(cat.periods.periods[p]) for p in cat.result_periods),
+        )
+    return ids.index(target), cat.units.index[org_unit], per
+
+
+def trace(
+    result: EvaluationResult, target: str, org_unit: str, period: str | Period
+) -> Explanation:
+    """The explanation of one result of an evaluation."""
+    reader = _Reader(result)
+    cat = reader.cat
+    tid, ou, per = _ids(result, target, org_unit, period)
+    row = reader.result_row(tid, ou, per)
+    variant = cat.variants[cat.target_variant[tid]]
+    scope_id = cat.scope_id(variant.scope)
+    target_obj = cat.targets[tid]
+    when = cat.periods.periods[per]
+    milestones = target_obj.milestones_at(when)
+    milestone = milestones[row["mindex"]] if row["mindex"] is not None else None
+    tree = cat.units.tree
+    inputs = _inputs(reader, scope_id, ou, per)
+    summed = any(s.how == "summed" for s in inputs)
+    base_per = row["base_per"] if row["base_per"] is not None else row["show_base"]
+    base_period = cat.periods.periods[base_per] if base_per is not None and base_per >= 0 else None
+    return Explanation(
+        spec=cat.spec.id,
+        goal=next(g.id for g, t in cat.spec.targets() if t.id == target_obj.id),
+        target=target_obj,
+        indicator=variant.indicator,
+        org_unit=org_unit,
+        org_unit_name=tree[org_unit].name if tree is not None else None,
+        period=when,
+        value=_fraction(row, "vn", "vd"),
+        status=row["status"],
+        reason_code=row["reason_code"],
+        reason_subject=row["reason_subject"],
+        inputs=inputs,
+        children=_children(reader, scope_id, ou, per) if summed else (),
+        used=int(row["used"] or 0),
+        expected=int(row["expected"] or 0),
+        partial=bool(row["partial"]),
+        milestone=milestone,
+        due=bool(row["due"]),
+        threshold=_fraction(row, "gn", "gd"),
+        attribute=(row["attr"], _attribute_value(tree, org_unit, row["attr"]))
+        if row["attr"]
+        else None,
+        base=None,
+        base_period=base_period,
+        base_value=_fraction(row, "bn", "bd") if row["base_per"] is not None else _fraction(row, "sbn", "sbd"),
+        base_inputs=_inputs(reader, scope_id, ou, base_per) if base_per is not None and base_per >= 0 else (),
+        progress=_progress(reader, row, scope_id, ou, milestone),
+        changes=_changes(cat, row, base_period),
+        method=result.method,
+    )
+
+
+def _attribute_value(tree: Any, code: str, name: str) -> str | None:
+    return tree[code].attribute(name) if tree is not None else None
+
+
+def _progress(
+    reader: _Reader, row: dict[str, Any], scope_id: int, ou: int, milestone: Milestone | None
+) -> Progress | None:
+    if row["progress"] is None or milestone is None:
+        return None
+    cat = reader.cat
+    from ..rules.milestones import first_due
+    from ..rules.progress import LINEAR
+
+    b0 = row["b0_per"]
+    return Progress(
+        method=LINEAR.id,
+        expected=_fraction(row, "en", "ed"),
+        baseline_period=cat.periods.periods[b0] if b0 is not None else None,
+        baseline_value=_fraction(row, "b0n", "b0d") if b0 is not None else None,
+        baseline_inputs=_inputs(reader, scope_id, ou, b0) if b0 is not None else (),
+        goal_value=_fraction(row, "gn", "gd"),
+        goal_period=first_due(milestone),
+        note=None if b0 is not None else "no earlier value: judged against the milestone itself",
+    )
+
+
+def _changes(cat: Any, row: dict[str, Any], base_period: Period | None) -> tuple[ChangeFigures, ...]:
+    value = _fraction(row, "vn", "vd")
+    result = []
+    against = [("previous", "prev_per", "pn", "pd"), ("previous_year", "prev_year_per", "yn", "yd")]
+    if base_period is not None:
+        against.append(("base", "show_base", "sbn", "sbd"))
+    for name, period_column, n, d in against:
+        per = row[period_column]
+        if per is None or per < 0:
+            continue
+        earlier = _fraction(row, n, d)
+        both = value is not None and earlier is not None
+        rate = None
+        end, start = cat.periods.periods[row["per"]], cat.periods.periods[per]
+        years = (end.last - start.last) / 12
+        if name == "base" and both and years >= 1 and value > 0 and earlier > 0:  # type: ignore[operator]
+            rate = annual_rate(float(value), float(earlier), years)  # type: ignore[arg-type]
+        result.append(
+            ChangeFigures(
+                against=name,
+                period=str(start),
+                value=earlier,
+                absolute=absolute_change(value, earlier) if both else None,
+                relative=relative_change(value, earlier) if both and earlier != 0 else None,
+                annual_rate=rate,
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,269 @@
+"""Observations: the data org units report, read from files or dataframes and checked row by row.
+
+An observations table is long and tidy: one row per org unit, period, data item and breakdown,
+
+| org_unit | period  | data_item       | sex    | value | source                       |
+|----------|---------|-----------------|--------|-------|------------------------------|
+| 612      | 2020-S1 | literate_15_35  |        | 17101 | Báo cáo 419/BC-UBND, mục II  |
+
+with one column per breakdown (blank = total) and an optional ``source`` note. CSV (comma,
+semicolon or tab separated), Excel (.xlsx) and Parquet files are read with Polars; any dataframe
+(pandas, Polars, PyArrow, a DuckDB relation, ...) is accepted through Narwhals.
+
+Nothing is lost: every row is either used or rejected with a located reason (file, row, column),
+and ``rows_read == rows_used + rows_rejected`` (problems of whole tables, such as a missing
+column, are ``notes``). Numbers are machine notation (``97.9``) unless the Vietnamese locale is
+declared (``locale="vi"``: ``17.101`` is 17101 and ``97,9`` is 97.9); a number that is malformed
+under the declared notation is rejected, never guessed.
+
+Values are kept exact: each data item's values are stored as integers scaled by a power of ten
+(``num = value * 10**scale``), so sums over org units are exact. Codes are integer ids from
+reading onward ([`Observations.encoded`][bdg_indicators.Observations.encoded]); the labelled
+view, [`Observations.table`][bdg_indicators.Observations.table], has the codes as text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import Location, ObservationError, Problem
+from ..orgunits import OrgUnitTree
+from ..spec import Spec
+from .rows import REQUIRED_COLUMNS, Checker, Codes
+from .sources import read_source
+from .tables import drop_duplicates, reject_parts_over_wholes, row_key
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["REQUIRED_COLUMNS", "Observations", "read_observations"]
+
+
+@attrs.frozen(kw_only=True)
+class Observations:
+    """Checked observations, ready for evaluation, with every rejected row and why."""
+
+    encoded: pl.DataFrame
+    """Used rows, with integer codes: ``file`` (index into ``files``), ``row``, ``org_unit``
+    (index into ``org_units``), ``period`` (index into ``periods``), ``data_item`` (index into
+    the spec's data items), one column per breakdown (0 = total, i + 1 = its i-th value),
+    ``num`` (the value times ``10**scales[item]``) and ``source``."""
+    files: tuple[str, ...]
+    """The sources, as named in messages."""
+    org_units: tuple[str, ...]
+    """Org-unit codes by id (the tree's order when read with a tree)."""
+    periods: tuple[str, ...]
+    """Periods (canonical text) by id."""
+    data_items: tuple[str, ...]
+    """Data item ids by id (the spec's order)."""
+    breakdowns: tuple[str, ...]
+    """The breakdown columns of ``encoded``."""
+    breakdown_values: Mapping[str, tuple[str, ...]]
+    """The values of each breakdown: code ``i + 1`` is ``breakdown_values[b][i]``."""
+    scales: Mapping[str, int]
+    """Decimals of each data item: a value is ``num / 10**scales[item]``."""
+    totals: Mapping[str, int]
+    """The sum of ``|num|`` of each data item: no sum of its values is larger."""
+    rejected: tuple[Problem, ...]
+    """One problem per rejected row, located at its file, row and (where known) column."""
+    notes: tuple[Problem, ...]
+    """Problems of whole tables: unreadable files, missing or unused columns, separators."""
+    rows_read: int
+    """Data rows read from all sources."""
+    tree: OrgUnitTree | None = None
+    """The org-unit tree the codes were checked against, if any."""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Table notes and rejected rows, in file and row order."""
+        return tuple(sorted((*self.notes, *self.rejected), key=_order))
+
+    @property
+    def rows_used(self) -> int:
+        """Rows used for evaluation."""
+        return int(self.encoded.height)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows rejected."""
+        return len(self.rejected)
+
+    def value(self, item: str, num: int) -> Fraction:
+        """The exact value of a stored ``num`` of ``item``."""
+        return Fraction(num, 10 ** self.scales.get(item, 0))
+
+    @property
+    def table(self) -> pl.DataFrame:
+        """The used rows with codes as text (made on each access): ``file``, ``row``,
+        ``org_unit``, ``period``, ``data_item``, the breakdowns (null = total), ``num``,
+        ``source``."""
+        return self.labelled(self.encoded)
+
+    def labelled(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Rows of ``encoded`` with their codes as text."""
+        import polars as pl
+
+        def names(column: str, values: tuple[str, ...], start: int = 0) -> pl.Expr:
+            ids = list(range(start, start + len(values)))
+            return pl.col(column).replace_strict(
+                ids, list(values), default=None, return_dtype=pl.String
+            )
+
+        return rows.select(
+            names("file", self.files),
+            "row",
+            names("org_unit", self.org_units),
+            names("period", self.periods),
+            names("data_item", self.data_items),
+            *[names(b, self.breakdown_values[b], 1).alias(b) for b in self.breakdowns],
+            "num",
+            "source",
+        )
+
+
+def _order(problem: Problem) -> tuple[str, int, int]:
+    location = problem.location
+    return (location.file or "", location.line or 0, location.column or 0)
+
+
+def _is_frame(value: Any) -> bool:
+    module = type(value).__module__.split(".")[0]
+    return module in ("pandas", "polars", "pyarrow", "narwhals", "modin", "cudf", "dask", "duckdb")
+
+
+def _sources(sources: Any) -> list[Any]:
+    if (
+        isinstance(sources, str | os.PathLike)
+        or not isinstance(sources, Iterable)
+        or _is_frame(sources)
+    ):
+        return [sources]
+    return list(sources)
+
+
+def read_observations(
+    sources: Any | Iterable[Any],
+    spec: Spec,
+    *,
+    org_units: OrgUnitTree | None = None,
+    locale: str = "machine",
+    sheet: str | None = None,
+) -> Observations:
+    """Read and check observations from files (CSV, Excel, Parquet) or dataframes.
+
+    ``sources`` is one path or dataframe, or a list of them. Rows with problems are rejected with
+    a located reason, never silently dropped. Raises
+    [`ObservationError`][bdg_indicators.ObservationError] only when no source can be read at all.
+    """
+    import polars as pl
+
+    if locale not in ("machine", "vi"):
+        raise ValueError("locale is 'machine' or 'vi'")
+    units = Codes()
+    if org_units is not None:
+        units = Codes(names=list(org_units.units), fixed=True)
+        units.index = {code: i for i, code in enumerate(units.names)}
+    checker = Checker(spec=spec, org_units=org_units, locale=locale, units=units)
+    frames: list[pl.DataFrame] = []
+    files: list[str] = []
+    rows_read = readable = 0
+    for source in _sources(sources):
+        read = read_source(source, sheet)
+        checker.notes.extend(read.problems)
+        if read.frame is None:
+            continue
+        readable += 1
+        rows_read += read.frame.height
+        files.append(read.name)
+        if checker.columns_missing(read.frame, read.name):
+            for index in range(read.frame.height):  # every row is rejected with its table
+                checker.rejected.append(
+                    Problem(
+                        code="missing-column",
+                        message="row not used: the table lacks required columns",
+                        location=Location(file=read.name, line=read.first_row + index),
+                    )
+                )
+            continue
+        frames.append(checker.check(read.frame, len(files) - 1, read.name, read.first_row))
+    if not readable:
+        raise ObservationError(checker.notes)
+    return _assemble(spec, checker, frames, files, rows_read)
+
+
+def _assemble(
+    spec: Spec, checker: Checker, frames: list[pl.DataFrame], files: list[str], rows_read: int
+) -> Observations:
+    """One table from the checked sources: common scales, duplicates and parts checked."""
+    import polars as pl
+
+    breakdowns = tuple(b.id for b in spec.breakdowns if any(b.id in f.columns for f in frames))
+    columns = ["file", "row", "org_unit", "period", "data_item", *breakdowns, "num", "dec"]
+    aligned = [
+        f.with_columns(
+            [pl.lit(0, pl.Int16).alias(b) for b in breakdowns if b not in f.columns]
+        ).select(*columns, "source")
+        for f in frames
+    ]
+    schema = {
+        "file": pl.UInt16,
+        "row": pl.Int64,
+        "org_unit": pl.Int32,
+        "period": pl.Int32,
+        "data_item": pl.Int32,
+        **dict.fromkeys(breakdowns, pl.Int16),
+        "num": pl.Int64,
+        "dec": pl.Int64,
+        "source": pl.String,
+    }
+    table = pl.concat(aligned) if aligned else pl.DataFrame(schema=schema)
+    items = tuple(d.id for d in spec.data_items)
+    decimals = dict(table.group_by("data_item").agg(pl.col("dec").max()).iter_rows())
+    scales = {items[i]: int(d) for i, d in decimals.items()}
+    ids = list(decimals)
+    table = table.with_columns(
+        pl.col("num")
+        * pl.lit(10, pl.Int64)
+        ** (
+            pl.col("data_item").replace_strict(ids, [decimals[i] for i in ids], default=0)
+            - pl.col("dec")
+        )
+    ).drop("dec")
+    values = {b: spec.breakdown(b).value_ids() for b in breakdowns}
+    key_columns = ["org_unit", "period", "data_item", *breakdowns]
+    sizes = [
+        max(len(checker.units.names), 1),
+        max(len(checker.periods.names), 1),
+        max(len(items), 1),
+        *[len(values[b]) + 1 for b in breakdowns],
+    ]
+    table = drop_duplicates(
+        table, row_key(sizes, key_columns), items, files, scales, checker.rejected
+    )
+    table = reject_parts_over_wholes(
+        table, spec, sizes, key_columns, files, scales, checker.rejected
+    )
+    totals = {
+        items[i]: int(t)
+        for i, t in table.group_by("data_item").agg(pl.col("num").abs().sum()).iter_rows()
+    }
+    return Observations(
+        encoded=table,
+        files=tuple(files),
+        org_units=tuple(checker.units.names),
+        periods=tuple(checker.periods.names),
+        data_items=items,
+        breakdowns=breakdowns,
+        breakdown_values=values,
+        scales=scales,
+        totals=totals,
+        rejected=tuple(sorted(checker.rejected, key=_order)),
+        notes=tuple(sorted(checker.notes, key=_order)),
+        rows_read=rows_read,
+        tree=checker.org_units,
+    )

@@ -1,0 +1,313 @@
+"""Checking rows: text codes become integer ids, each distinct value checked once, and every
+row is used or rejected with its file, row, column and reason.
+
+Codes are resolved on the few distinct values of each column (3,321 communes, 10 periods, ...),
+never row by row: a hint ("did you mean ...?") is computed once per distinct unknown value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .. import units as units_mod
+from ..errors import Location, Problem, Severity
+from ..orgunits import OrgUnitTree
+from ..periods import parse_period
+from ..spec import Spec, ValueKind
+from .numbers import State, parse_values
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["BLANK", "INVALID", "REQUIRED_COLUMNS", "Checker", "Codes"]
+
+REQUIRED_COLUMNS = ("org_unit", "period", "data_item", "value")
+"""Columns every observations table has."""
+BLANK, INVALID = -1, -2
+"""Ids of blank and of invalid codes."""
+
+
+@attrs.define
+class Codes:
+    """Ids of codes, shared by every source read together."""
+
+    names: list[str] = attrs.Factory(list)
+    index: dict[str, int] = attrs.Factory(dict)
+    fixed: bool = False
+    """Whether the list is closed (org units of a tree): unknown codes are invalid."""
+
+    def id(self, code: str) -> int:
+        """The id of ``code`` (a new one unless the list is closed)."""
+        found = self.index.get(code)
+        if found is not None:
+            return found
+        if self.fixed:
+            return INVALID
+        self.index[code] = len(self.names)
+        self.names.append(code)
+        return self.index[code]
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _close(word: str, known: Sequence[str], what: str) -> str | None:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return None if not known or len(known) > 20 else f"known {what}: " + ", ".join(known)
+
+
+def _is_count(unit: str) -> bool:
+    try:
+        return units_mod.dimension_of(unit) == (("[count]", 1),)
+    except Exception:  # pragma: no cover - units were checked when the spec loaded
+        return False
+
+
+# the reasons a row is rejected, in the order they are checked: (code, column)
+_ROW_REASONS: tuple[tuple[str, str], ...] = (
+    ("unknown-org-unit", "org_unit"),
+    ("unknown-data-item", "data_item"),
+    ("invalid-period", "period"),
+)
+_VALUE_REASONS: tuple[tuple[str, int], ...] = (
+    ("missing-value", State.MISSING),
+    ("invalid-number", State.BAD),
+    ("ambiguous-number", State.AMBIGUOUS),
+    ("invalid-number:count", State.FRACTION),
+)
+
+
+@attrs.define
+class Checker:
+    """Checks the rows of one or more sources against a spec (and an org-unit tree)."""
+
+    spec: Spec
+    org_units: OrgUnitTree | None
+    locale: str
+    units: Codes
+    periods: Codes = attrs.Factory(Codes)
+    notes: list[Problem] = attrs.Factory(list)
+    """Problems of whole tables."""
+    rejected: list[Problem] = attrs.Factory(list)
+    """One problem per rejected row."""
+    _hints: dict[tuple[str, str], str | None] = attrs.Factory(dict)
+
+    @property
+    def items(self) -> dict[str, int]:
+        """Data item ids by name."""
+        return {d.id: i for i, d in enumerate(self.spec.data_items)}
+
+    def columns_missing(self, frame: pl.DataFrame, file: str) -> bool:
+        """Report missing and unused columns; whether a required one is missing."""
+        columns = list(frame.columns)
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        for column in missing:
+            self.notes.append(
+                Problem(
+                    code="missing-column",
+                    message=f"the table has no column `{column}`",
+                    location=Location(file=file, line=1),
+                    hint=_close(column, columns, "columns"),
+                )
+            )
+        breakdowns = [b.id for b in self.spec.breakdowns]
+        for column in columns:
+            if column not in (*REQUIRED_COLUMNS, "source", *breakdowns):
+                self.notes.append(
+                    Problem(
+                        code="unused-column",
+                        message=f"column `{column}` is not used",
+                        location=Location(file=file, line=1, column=columns.index(column) + 1),
+                        severity=Severity.WARNING,
+                        hint=_close(column, breakdowns, "breakdowns"),
+                    )
+                )
+        return bool(missing)
+
+    # -- codes to ids, on distinct values
+
+    def _encode(self, frame: pl.DataFrame, column: str, resolve: Callable[[str], int]) -> pl.Expr:
+        import polars as pl
+
+        raw = frame.get_column(column)
+        if raw.dtype != pl.String:
+            raw = raw.cast(pl.String)
+        distinct = [v for v in raw.unique().to_list() if v is not None]
+        ids = [resolve(v) if _nfc(v) else BLANK for v in distinct]
+        expr = pl.col(column)
+        if frame.schema[column] != pl.String:
+            expr = expr.cast(pl.String)
+        return (
+            expr.replace_strict(distinct, ids, default=BLANK, return_dtype=pl.Int32)
+            .fill_null(BLANK)
+            .alias(f"{column}__id")
+        )
+
+    def _org_unit(self, code: str) -> int:
+        return self.units.id(_nfc(code))
+
+    def _period(self, text: str) -> int:
+        try:
+            return self.periods.id(str(parse_period(_nfc(text))))
+        except Exception:  # PeriodError
+            return INVALID
+
+    def _breakdown(self, name: str) -> Callable[[str], int]:
+        spelled: dict[str, int] = {}
+        for index, code in enumerate(self.spec.breakdown(name).values):
+            for spelling in (code.id, code.label.vi, code.label.en):
+                if spelling:
+                    spelled[unicodedata.normalize("NFC", spelling).lower()] = index + 1
+        return lambda raw: spelled.get(_nfc(raw).lower(), INVALID)
+
+    # -- one source
+
+    def check(self, frame: pl.DataFrame, file_id: int, file: str, offset: int) -> pl.DataFrame:
+        """The usable rows of one source, with integer ids; rejected rows are recorded."""
+        import polars as pl
+
+        columns = list(frame.columns)
+        breakdowns = [b.id for b in self.spec.breakdowns if b.id in columns]
+        items = self.items
+        frame = frame.with_row_index("row", offset=offset).with_columns(
+            self._encode(frame, "org_unit", self._org_unit),
+            self._encode(frame, "data_item", lambda v: items.get(_nfc(v), INVALID)),
+            self._encode(frame, "period", self._period),
+            *[self._encode(frame, b, self._breakdown(b)) for b in breakdowns],
+        )
+        frame = frame.rename({"data_item": "data_item__raw"}).with_columns(
+            pl.col("data_item__id").alias("data_item")
+        )
+        booleans = [i for i, d in enumerate(self.spec.data_items) if d.kind is ValueKind.BOOLEAN]
+        counts = [i for i, d in enumerate(self.spec.data_items) if _is_count(d.unit)]
+        frame = parse_values(frame, self.locale, booleans, counts)
+        reasons: list[tuple[pl.Expr, str, str]] = [
+            (pl.col(f"{column}__id") < 0, code, column) for code, column in _ROW_REASONS
+        ]
+        for name in breakdowns:
+            allowed = [i for i, d in enumerate(self.spec.data_items) if name in d.breakdowns]
+            code = pl.col(f"{name}__id")
+            reasons.append((code == INVALID, "unknown-breakdown-value", name))
+            reasons.append(
+                ((code > 0) & ~pl.col("data_item").is_in(allowed), "breakdown-not-applicable", name)
+            )
+        for code_name, state in _VALUE_REASONS:
+            reasons.append((pl.col("state") == state, code_name, "value"))
+        reasons.append(
+            (pl.col("data_item").is_in(counts) & (pl.col("num") < 0), "negative-count", "value")
+        )
+        reason: pl.Expr = pl.lit(0, pl.Int16)
+        for index in reversed(range(len(reasons))):
+            reason = pl.when(reasons[index][0]).then(pl.lit(index + 1, pl.Int16)).otherwise(reason)
+        frame = frame.with_columns(reason.alias("reason"))
+        bad = frame.filter(pl.col("reason") > 0)
+        for row in bad.iter_rows(named=True):
+            code_name, column = reasons[row["reason"] - 1][1:]
+            self._reject(row, code_name, column, columns, file)
+        return frame.filter(pl.col("reason") == 0).select(
+            pl.lit(file_id, pl.UInt16).alias("file"),
+            pl.col("row").cast(pl.Int64),
+            pl.col("org_unit__id").alias("org_unit"),
+            pl.col("period__id").alias("period"),
+            pl.col("data_item").cast(pl.Int32),
+            *[pl.col(f"{b}__id").cast(pl.Int16).clip(lower_bound=0).alias(b) for b in breakdowns],
+            "num",
+            "dec",
+            (pl.col("source").cast(pl.String) if "source" in columns else pl.lit(None, pl.String))
+            .alias("source"),
+        )
+
+    # -- rejected rows
+
+    def _reject(
+        self, row: Mapping[str, Any], code: str, column: str, columns: list[str], file: str
+    ) -> None:
+        code, _, extra = code.partition(":")
+        message, hint = self._explain(code, extra, column, row)
+        self.rejected.append(
+            Problem(
+                code=code,
+                message=message,
+                hint=hint,
+                location=Location(
+                    file=file,
+                    line=row["row"],
+                    column=columns.index(column) + 1 if column in columns else None,
+                    path=(column,),
+                ),
+            )
+        )
+
+    def _hint(self, kind: str, value: str, known: Callable[[], Sequence[str]]) -> str | None:
+        """A did-you-mean hint, computed once per distinct value."""
+        key = (kind, value)
+        if key not in self._hints:
+            self._hints[key] = _close(value, known(), kind)
+        return self._hints[key]
+
+    def _explain(
+        self, code: str, extra: str, column: str, row: Mapping[str, Any]
+    ) -> tuple[str, str | None]:
+        value, item = row.get("value"), row.get("data_item__raw")
+        raw = item if column == "data_item" else row.get(column)
+        if code == "unknown-org-unit":
+            if raw is None or not str(raw).strip():
+                return "no org unit code", None
+            known = list(self.org_units.units) if self.org_units else []
+            return f"unknown org unit `{raw}`", self._hint("org units", str(raw), lambda: known)
+        if code == "unknown-data-item":
+            if raw is None or not str(raw).strip():
+                return "no data item", None
+            return f"unknown data item `{raw}`", self._hint(
+                "data items", str(raw), lambda: list(self.items)
+            )
+        if code == "invalid-period":
+            return (
+                f"`{raw}` is not a period" if raw else "no period",
+                "write 2020, 2020-S1, 2020-Q3, 2020-06 or 2016/2020",
+            )
+        item_name = self.spec.data_items[row["data_item"]].id if row["data_item"] >= 0 else item
+        if code == "unknown-breakdown-value":
+            values = list(self.spec.breakdown(column).value_ids())
+            return f"`{raw}` is not a value of `{column}`", self._hint(
+                "values", str(raw), lambda: values
+            )
+        if code == "breakdown-not-applicable":
+            return (
+                f"data item `{item_name}` is not broken down by `{column}`",
+                "leave the column blank for this data item",
+            )
+        return _value_message(code, extra, value, item_name, self.locale == "vi")
+
+
+def _value_message(
+    code: str, extra: str, value: Any, item: Any, vietnamese: bool
+) -> tuple[str, str | None]:
+    if code == "missing-value":
+        return "no value", "a missing value is not zero: write 0 if zero is meant"
+    if code == "ambiguous-number":
+        return (
+            f"`{value}` is a count written with a dot: {str(value).replace('.', '')} in "
+            f"Vietnamese notation, but {value} in machine notation",
+            "declare the Vietnamese locale (--locale vi) or write the number without separators",
+        )
+    if code == "negative-count":
+        return f"`{value}` is negative, but `{item}` counts", None
+    if extra == "count":
+        return f"`{value}` is not a whole number, but `{item}` counts", "counts are whole numbers"
+    hint = (
+        "in Vietnamese notation the dot groups thousands and the comma marks decimals: "
+        "17.101 or 97,9"
+        if vietnamese
+        else "machine notation: digits and a dot for decimals (97.9); declare the Vietnamese "
+        "locale (--locale vi) for 97,9 or 17.101"
+    )
+    return f"`{value}` is not a number", hint

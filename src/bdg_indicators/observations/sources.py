@@ -1,0 +1,129 @@
+"""Reading the sources of observations: CSV, Excel and Parquet files, or any dataframe."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .._yaml import decode_text
+from ..errors import Location, ObservationError, Problem, Severity
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["Source", "display_name", "read_source"]
+
+
+@attrs.frozen
+class Source:
+    """One table read: its rows (``None`` if unreadable), its name and its first data row."""
+
+    frame: pl.DataFrame | None
+    name: str
+    first_row: int
+    problems: tuple[Problem, ...] = ()
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages: data shipped with the package relative to it."""
+    package = Path(__file__).resolve().parent.parent
+    try:
+        return "bdg_indicators/" + path.resolve().relative_to(package).as_posix()
+    except ValueError:
+        return os.fspath(path)
+
+
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _separator(text: str, suffix: str, name: str) -> tuple[str, list[Problem]]:
+    """The separator of a CSV file, from its header line (Excel under a Vietnamese locale writes
+    `;`), with a note when it is not the expected one."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    expected = "\t" if suffix == ".tsv" else ","
+    found = max(counts, key=lambda s: (counts[s], s == expected))
+    if counts[found] == 0 or found == expected:
+        return expected, []
+    note = Problem(
+        code="csv-separator",
+        message=f"the file separates columns with a {_SEPARATORS[found]} "
+        f"(`{found if found != chr(9) else 'tab'}`), not a {_SEPARATORS[expected]}; "
+        "it is read that way",
+        location=Location(file=name, line=1),
+        severity=Severity.WARNING,
+        hint="Excel under a Vietnamese locale saves CSV with `;`: nothing to do unless the "
+        "columns look wrong",
+    )
+    return found, [note]
+
+
+def _read_path(path: Path, sheet: str | None) -> Source:
+    import polars as pl
+
+    name = display_name(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        text, problems = decode_text(path.read_bytes(), name)
+        if text is None:
+            return Source(None, name, 2, tuple(problems))
+        separator, notes = _separator(text, suffix, name)
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
+        return Source(frame, name, 2, (*problems, *notes))
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        frame = pl.read_excel(path, sheet_name=sheet) if sheet else pl.read_excel(path)
+        return Source(frame, name, 2)
+    if suffix == ".parquet":
+        return Source(pl.read_parquet(path), name, 1)
+    problem = Problem(
+        code="unreadable-file",
+        message=f"unknown table format `{suffix or '(none)'}`",
+        location=Location(file=name),
+        hint="use .csv, .xlsx or .parquet",
+    )
+    return Source(None, name, 1, (problem,))
+
+
+def read_source(source: Any, sheet: str | None) -> Source:
+    """A path or a dataframe as a Polars frame, with the number of its first data row (a
+    spreadsheet's header is row 1, so its first data row is 2)."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            return _read_path(path, sheet)
+        except FileNotFoundError:
+            problem = Problem(
+                code="file-not-found",
+                message="no such file",
+                location=Location(file=display_name(path)),
+            )
+            return Source(None, display_name(path), 1, (problem,))
+        except Exception as exc:  # readers raise many types for damaged files
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problem = Problem(
+                code="unreadable-file", message=message, location=Location(file=display_name(path))
+            )
+            return Source(None, display_name(path), 1, (problem,))
+    import narwhals as nw
+
+    try:
+        native = nw.from_native(source)
+        if isinstance(native, nw.LazyFrame):
+            frame = native.collect(backend="polars").to_native()
+        else:
+            frame = native.to_polars()
+    except TypeError:
+        raise ObservationError(
+            [
+                Problem(
+                    code="unreadable-file",
+                    message=f"{type(source).__name__} is not a dataframe or a path",
+                    location=Location(file="<dataframe>"),
+                )
+            ]
+        ) from None
+    return Source(frame, "<dataframe>", 1)

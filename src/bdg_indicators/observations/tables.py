@@ -1,0 +1,161 @@
+"""Checks of whole tables: duplicate and conflicting rows, parts larger than their whole.
+
+Both run on one integer key per row (org unit, period, data item and breakdown values packed
+into one 64-bit integer), so they cost one hash pass each whatever the size of the codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Location, Problem
+from ..spec import Spec
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["drop_duplicates", "reject_parts_over_wholes", "row_key"]
+
+
+def row_key(sizes: Sequence[int], columns: Sequence[str], item: Any = None) -> pl.Expr:
+    """One Int64 per row from integer columns of the given sizes (mixed radix); ``item`` may
+    replace the ``data_item`` column (to find a part's whole)."""
+    import polars as pl
+
+    total = 1
+    for size in sizes:
+        total *= size
+    if total >= 2**62:
+        raise OverflowError("too many distinct codes for one key")  # pragma: no cover
+    key: pl.Expr = pl.lit(0, pl.Int64)
+    for size, column in zip(sizes, columns, strict=True):
+        value = item if (column == "data_item" and item is not None) else pl.col(column)
+        key = key * size + value.cast(pl.Int64)
+    return key
+
+
+def _show(num: int, item: str, scales: Mapping[str, int]) -> str:
+    from ..describe import format_number
+
+    return format_number(Fraction(num, 10 ** scales.get(item, 0)), None, "en")
+
+
+def drop_duplicates(
+    table: pl.DataFrame,
+    key: pl.Expr,
+    items: Sequence[str],
+    files: Sequence[str],
+    scales: Mapping[str, int],
+    problems: list[Problem],
+) -> pl.DataFrame:
+    """Drop rows repeating another with the same value (the first is kept) and reject every row
+    of a group that gives different values for the same thing."""
+    import polars as pl
+
+    keyed = table.with_columns(key.alias("_key"))
+    dupes = keyed.filter(pl.col("_key").is_duplicated())
+    if dupes.height == 0:
+        return table
+    drop: list[tuple[int, int]] = []
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for row in dupes.sort("file", "row").iter_rows(named=True):
+        groups.setdefault(row["_key"], []).append(row)
+    for rows in groups.values():
+        first = rows[0]
+        name = items[first["data_item"]]
+        if len({r["num"] for r in rows}) == 1:
+            for row in rows[1:]:
+                drop.append((row["file"], row["row"]))
+                problems.append(
+                    Problem(
+                        code="duplicate-row",
+                        message=f"same as {files[first['file']]} row {first['row']}",
+                        location=Location(file=files[row["file"]], line=row["row"]),
+                    )
+                )
+            continue
+        for row in rows:
+            drop.append((row["file"], row["row"]))
+            others = "; ".join(
+                f"{files[o['file']]} row {o['row']} says {_show(o['num'], name, scales)}"
+                for o in rows
+                if o is not row
+            )
+            problems.append(
+                Problem(
+                    code="conflicting-rows",
+                    message=f"this row says {_show(row['num'], name, scales)}, but {others}",
+                    location=Location(file=files[row["file"]], line=row["row"]),
+                    hint="correct or remove one of them",
+                )
+            )
+    return _without(table, drop)
+
+
+def _without(table: pl.DataFrame, rows: list[tuple[int, int]]) -> pl.DataFrame:
+    import polars as pl
+
+    keys = pl.DataFrame(
+        {"file": [f for f, _ in rows], "row": [r for _, r in rows]},
+        schema={"file": pl.UInt16, "row": pl.Int64},
+    )
+    return table.join(keys, on=["file", "row"], how="anti")
+
+
+def reject_parts_over_wholes(
+    table: pl.DataFrame,
+    spec: Spec,
+    sizes: Sequence[int],
+    columns: Sequence[str],
+    files: Sequence[str],
+    scales: Mapping[str, int],
+    problems: list[Problem],
+) -> pl.DataFrame:
+    """Reject a part larger than its whole (same org unit, period and breakdown values)."""
+    import polars as pl
+
+    ids = {d.id: i for i, d in enumerate(spec.data_items)}
+    pairs = [(ids[d.id], ids[d.part_of]) for d in spec.data_items if d.part_of is not None]
+    if not pairs:
+        return table
+    names = [d.id for d in spec.data_items]
+    whole_of = pl.col("data_item").replace_strict(
+        [p for p, _ in pairs], [w for _, w in pairs], default=None, return_dtype=pl.Int32
+    )
+    parts = table.filter(pl.col("data_item").is_in([p for p, _ in pairs])).select(
+        "file", "row", "data_item", "num", row_key(sizes, columns, whole_of).alias("_key")
+    )
+    wholes = table.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
+        row_key(sizes, columns).alias("_key"),
+        pl.col("data_item").alias("whole_item"),
+        pl.col("num").alias("whole_num"),
+        pl.col("row").alias("whole_row"),
+        pl.col("file").alias("whole_file"),
+    )
+    scale = [scales.get(n, 0) for n in names]
+    common = {p: max(scale[p], scale[w]) for p, w in pairs}
+    part_mult = [10 ** (common[p] - scale[p]) for p, _ in pairs]
+    whole_mult = [10 ** (common[p] - scale[w]) for p, w in pairs]
+    part_ids = [p for p, _ in pairs]
+    joined = parts.join(wholes, on="_key", how="inner").filter(
+        pl.col("num").cast(pl.Int128)
+        * pl.col("data_item").replace_strict(part_ids, part_mult, return_dtype=pl.Int128)
+        > pl.col("whole_num").cast(pl.Int128)
+        * pl.col("data_item").replace_strict(part_ids, whole_mult, return_dtype=pl.Int128)
+    )
+    over = []
+    for row in joined.iter_rows(named=True):
+        part, whole = names[row["data_item"]], names[row["whole_item"]]
+        over.append((row["file"], row["row"]))
+        problems.append(
+            Problem(
+                code="part-exceeds-whole",
+                message=f"`{part}` = {_show(row['num'], part, scales)} is larger than `{whole}` "
+                f"= {_show(row['whole_num'], whole, scales)} "
+                f"({files[row['whole_file']]} row {row['whole_row']})",
+                location=Location(file=files[row["file"]], line=row["row"]),
+            )
+        )
+    return _without(table, over) if over else table

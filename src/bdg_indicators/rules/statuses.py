@@ -1,0 +1,123 @@
+"""Verdicts: the six statuses and the reasons a result has no value or no verdict.
+
+| status | meaning |
+|---|---|
+| `achieved` | a milestone is due at the period and the value meets it |
+| `not_achieved` | a milestone is due at the period and the value does not meet it |
+| `on_track` | the next milestone is still ahead, and progress so far keeps pace with it |
+| `off_track` | the next milestone is still ahead, and progress so far falls behind it |
+| `no_data` | a milestone applies, but there is no value to judge (the reason says why) |
+| `not_applicable` | no milestone applies to this period (the reason says why) |
+
+Every reason has a stable code, listed in [`REASONS`][bdg_indicators.rules.statuses.REASONS] with
+its wording in Vietnamese and English; ``{s}`` in the wording stands for the reason's subject (a
+series, a period, an attribute).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = ["REASONS", "STATUS_WORDS", "Reason", "Status", "reason_text"]
+
+
+class Status(enum.Enum):
+    """The verdict vocabulary."""
+
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not_achieved"
+    ON_TRACK = "on_track"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+    NOT_APPLICABLE = "not_applicable"
+
+
+STATUS_WORDS: dict[str, dict[Status, str]] = {
+    "vi": {
+        Status.ACHIEVED: "Đạt",
+        Status.NOT_ACHIEVED: "Không đạt",
+        Status.ON_TRACK: "Đúng tiến độ",
+        Status.OFF_TRACK: "Chậm tiến độ",
+        Status.NO_DATA: "Không có số liệu",
+        Status.NOT_APPLICABLE: "Không áp dụng",
+    },
+    "en": {
+        Status.ACHIEVED: "Achieved",
+        Status.NOT_ACHIEVED: "Not achieved",
+        Status.ON_TRACK: "On track",
+        Status.OFF_TRACK: "Off track",
+        Status.NO_DATA: "No data",
+        Status.NOT_APPLICABLE: "Not applicable",
+    },
+}
+"""How each status is written for people."""
+
+
+@attrs.frozen(kw_only=True)
+class Reason:
+    """Why a result has no value, or why it has the status it has."""
+
+    id: str
+    """The stable identifier (``reason_code`` in results)."""
+    vi: str
+    en: str
+
+
+def _reason(key: str, vi: str, en: str) -> Reason:
+    return Reason(id=key, vi=vi, en=en)
+
+
+REASONS: dict[str, Reason] = {
+    r.id: r
+    for r in (
+        # --- no value
+        _reason("missing-series", "không có số liệu {s}", "no data for {s}"),
+        _reason("zero-denominator", "mẫu số bằng 0: {s} = 0", "zero denominator: {s} = 0"),
+        _reason("incomplete-coverage", "chỉ {s} đơn vị báo cáo đủ số liệu, chỉ số yêu cầu đủ tất cả",
+            "only {s} org units reported every series, and the indicator requires them all",
+        ),
+        _reason("not-summed", "`{s}` không được cộng dồn theo đơn vị (aggregation: none)",
+            en="`{s}` is not summed over org units (aggregation: none)",
+        ),
+        _reason("share-empty", "không có {s} nào để đếm", "no {s} to count"),
+        _reason("share-needs-tree", "share() đếm các đơn vị trong cây đơn vị: cần danh sách đơn vị (--org-units)",
+            en="share() counts the org units of a tree: give the org units (--org-units)",
+        ),
+        # --- no verdict
+        _reason("no-milestone", "không có mốc nào đến hạn hoặc sắp tới",
+            "no milestone due or ahead",
+        ),
+        _reason("base-period", "kỳ gốc {s} hoặc trước kỳ gốc: chỉ tiêu thay đổi chưa áp dụng",
+            "the base period {s} or before it: a change target does not apply yet",
+        ),
+        _reason("period-length", "số liệu cộng dồn theo thời gian chỉ so sánh được với mốc đặt cho kỳ {s} tháng",
+            "summed data are compared only with a milestone set for periods of the same "
+            "length ({s} months)",
+        ),
+        _reason("attribute-missing", "đơn vị này chưa ghi thuộc tính `{s}`",
+            "the attribute `{s}` is not recorded for this org unit",
+        ),
+        _reason("attribute-unknown", "ngưỡng phụ thuộc thuộc tính `{s}` của đơn vị: cần danh sách đơn vị (--org-units)",
+            en="the threshold depends on the org-unit attribute `{s}`: give the org units "
+            "(--org-units)",
+        ),
+        _reason("no-threshold", "không có ngưỡng cho {s}", "no threshold for {s}"),
+        _reason("base-missing", "không có giá trị ở kỳ gốc {s}",
+            "no value at the base period {s}",
+        ),
+        _reason("criterion-failed", "tiêu chí {s} không đạt", "criterion {s} fails"),
+        _reason("not-yet", "chưa thực hiện", "not yet in place"),
+    )
+}
+"""Every reason, by code."""
+
+
+def reason_text(code: str | None, subject: str | None, lang: str = "vi") -> str | None:
+    """The reason for people, in ``lang``."""
+    if code is None:
+        return None
+    reason = REASONS[code]
+    template = reason.vi if lang == "vi" else reason.en
+    return template.replace("{s}", subject or "")

@@ -1,0 +1,100 @@
+"""The status ladder: from what is known of one result to its status and reason, in one order.
+
+1. no milestone applies (none due or ahead; at or before a change target's base period; a
+   period of another length for a flow): ``not_applicable``;
+2. no value (the value's own reason), the org-unit attribute a threshold depends on is unknown
+   or not recorded, no threshold for its value, no value at a change target's base period:
+   ``no_data``;
+3. a milestone due: ``achieved`` when the value meets it (and every criterion of a score rule
+   meets its condition), else ``not_achieved``;
+4. a milestone still ahead: a yes/no target is ``on_track`` when already in place; otherwise
+   the progress method decides ``on_track`` or ``off_track``.
+
+The inputs are column expressions (booleans, texts); [`ladder`][bdg_indicators.rules.verdicts.ladder]
+combines them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .statuses import Status
+
+__all__ = ["Case", "ladder"]
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """What is known of a result, as expressions."""
+
+    not_applicable: Any
+    """The reason code of no milestone applying (null when one applies)."""
+    not_applicable_subject: Any
+    value_missing: Any
+    value_code: Any
+    value_subject: Any
+    attribute_unknown: Any
+    attribute_missing: Any
+    attribute: Any
+    threshold_missing: Any
+    threshold_subject: Any
+    base_missing: Any
+    base_period: Any
+    due: Any
+    met: Any
+    criterion_failed: Any
+    """The name of the first criterion that fails (null when none does)."""
+    boolean_target: Any
+    on_track: Any
+
+
+def _text(value: str) -> Any:
+    import narwhals as nw
+
+    return nw.lit(value, nw.String)
+
+
+def ladder(case: Case) -> tuple[Any, Any, Any]:
+    """(status, reason code, reason subject) of each row."""
+    import narwhals as nw
+
+    steps: list[tuple[Any, Status, Any, Any]] = [
+        (~case.not_applicable.is_null(), Status.NOT_APPLICABLE, case.not_applicable,
+         case.not_applicable_subject),
+        (case.value_missing, Status.NO_DATA, case.value_code, case.value_subject),
+        (case.attribute_unknown, Status.NO_DATA, _text("attribute-unknown"), case.attribute),
+        (case.attribute_missing, Status.NO_DATA, _text("attribute-missing"), case.attribute),
+        (case.threshold_missing, Status.NO_DATA, _text("no-threshold"), case.threshold_subject),
+        (case.base_missing, Status.NO_DATA, _text("base-missing"), case.base_period),
+    ]
+    failed = ~case.criterion_failed.is_null()
+    due_met = case.met & ~failed
+    status: Any = (
+        nw.when(case.due)
+        .then(nw.when(due_met).then(_text("achieved")).otherwise(_text("not_achieved")))
+        .otherwise(
+            nw.when(case.boolean_target)
+            .then(nw.when(case.met).then(_text("on_track")).otherwise(_text("off_track")))
+            .otherwise(
+                nw.when(case.on_track).then(_text("on_track")).otherwise(_text("off_track"))
+            )
+        )
+    )
+    code: Any = (
+        nw.when(case.due & failed & case.met)
+        .then(_text("criterion-failed"))
+        .when(~case.due & case.boolean_target & ~case.met)
+        .then(_text("not-yet"))
+        .otherwise(nw.lit(None, nw.String))
+    )
+    subject: Any = nw.when(case.due & failed & case.met).then(case.criterion_failed).otherwise(
+        nw.lit(None, nw.String)
+    )
+    for when, this_status, this_code, this_subject in reversed(steps):
+        hit = when.fill_null(False)
+        status = nw.when(hit).then(_text(this_status.value)).otherwise(status)
+        code = nw.when(hit).then(this_code).otherwise(code)
+        subject = nw.when(hit).then(this_subject).otherwise(subject)
+    return status, code, subject
