@@ -9,9 +9,11 @@ hand-written Polars and naive pint versions, so all three compute the same targe
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -443,3 +445,44 @@ def observations(n_communes: int) -> pl.DataFrame:
     return pl.concat(
         [wholes.rename({"whole_value": "value"}), parts.rename({"part_value": "value"})]
     ).select(columns)
+
+
+# ---------------------------------------------------------------- input files
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """The three input files of a benchmark run, all string-coded."""
+
+    spec: Path
+    org_units: Path
+    observations: Path
+    communes: int
+    rows: int
+
+
+def write_org_units_csv(path: Path, n_communes: int) -> None:
+    """The tree as CSV (``code,name,level,parent``; the country's parent is empty)."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["code", "name", "level", "parent"])
+        for code, name, level, parent in org_unit_rows(n_communes):
+            writer.writerow([code, name, level, parent or ""])
+
+
+def write_inputs(directory: Path, n_communes: int) -> InputFiles:
+    """Write the spec (YAML), the org units (CSV) and the observations (Parquet: string columns
+    ``org_unit, period, data_item, sex`` and an Int64 ``value``) into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = InputFiles(
+        spec=directory / "spec.yaml",
+        org_units=directory / "org_units.csv",
+        observations=directory / "observations.parquet",
+        communes=n_communes,
+        rows=0,
+    )
+    files.spec.write_text(spec_yaml(), encoding="utf-8")
+    write_org_units_csv(files.org_units, n_communes)
+    frame = observations(n_communes)
+    frame.write_parquet(files.observations)
+    return InputFiles(**{**files.__dict__, "rows": frame.height})

@@ -238,12 +238,14 @@ def test_evaluate_example_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_evaluate_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    """The table names the verdicts in Vietnamese and marks unverified values; CSV is flat."""
+    """The table names the verdicts in Vietnamese and marks the unverified milestones (not the
+    measured values); CSV is flat."""
     code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020")
     assert code == 0
-    assert "97,9% *" in out
-    assert "chậm tiến độ" in out
-    assert "đúng tiến độ" in out
+    assert "97,9% *" not in out
+    assert "từ 98% trở lên *" in out
+    assert "Chậm tiến độ" in out
+    assert "Đúng tiến độ" in out
     code, out, _ = run(
         capsys,
         "evaluate",
@@ -314,7 +316,7 @@ def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["displayed_value"] == "97.9"
     assert data["status"] == "off_track"
     assert data["inputs"][0]["rows"][0]["row"] == 2
-    assert data["engine"] == "bdg-evaluation/1"
+    assert data["engine"] == "bdg-evaluation/2"
 
 
 def test_explain_unknown_target(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,5 @@
-"""Evaluation: values, verdicts, change and progress; exact at thresholds; columnar == scalar."""
+"""Evaluation: values, verdicts, change and progress, exact at thresholds; explanations read the
+engine's own tables (the independent oracle is in test_oracle.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bdg_indicators as bdg
-from bdg_indicators import evaluate, evaluate_case, load_spec, load_spec_text, read_observations
+from bdg_indicators import evaluate, load_spec, load_spec_text, read_observations
 from bdg_indicators.describe import format_number
-from bdg_indicators.explanation import explanation_dict, explanation_text
+from bdg_indicators.explain import explanation_dict, explanation_text
 from bdg_indicators.orgunits import OrgUnit, OrgUnitTree
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -113,9 +114,9 @@ def test_ngoc_hoi_example_gives_the_reported_figures() -> None:
     assert (literacy["status"], minority["status"]) == ("off_track", "on_track")
     assert result.observations.rows_read == 4
     assert result.observations.rows_rejected == 0
-    rows_used = {(r.file.rsplit("/", 1)[-1], r.row) for s in case.inputs for r in s.rows}
+    rows_used = {(r.file.rsplit("/", 1)[-1], r.row) for r in case.rows}
     assert rows_used == {("ngoc-hoi-literacy-2020.csv", 2), ("ngoc-hoi-literacy-2020.csv", 3)}
-    assert all("419/BC-UBND" in (r.source or "") for s in case.inputs for r in s.rows)
+    assert all("419/BC-UBND" in (r.source or "") for r in case.rows)
 
 
 # ---------------------------------------------------------------- semantics
@@ -195,14 +196,14 @@ def test_progress_linear_and_cagr() -> None:
     # baseline 5 per 1000 in 2020, goal 2.5 by 2022: expected 3.75 in 2021; 4 is behind
     assert row["expected"] == pytest.approx(3.75)
     assert row["status"] == "off_track"
-    assert row["method"] == "bdg-linear/1"
+    assert row["method"] == "bdg-linear/2"
     assert linear[("1.3", "C1", "2020")]["status"] == "off_track"  # no earlier value: 5 > 2.5
     cagr = by_key(evaluate(SPEC, data, org_units=TREE, targets=["1.3"], method="cagr"))
     row = cagr[("1.3", "C1", "2021")]
     expected_ratio = -((4 / 5) - 1) / abs((2.5 / 5) ** 0.5 - 1)
-    assert row["progress_ratio"] == pytest.approx(expected_ratio)
+    assert row["progress_value"] == pytest.approx(expected_ratio)
     assert row["status"] == ("on_track" if expected_ratio >= 0.95 else "off_track")
-    assert row["method"] == "open-sdg-cagr-ratio/2.4"
+    assert row["method"] == "open-sdg-cagr-ratio/3"
 
 
 def test_share_of_org_units() -> None:
@@ -324,7 +325,8 @@ def test_pandas_in_pandas_out() -> None:
 
 
 def test_explanation_trace() -> None:
-    """An explanation lists the formula, the rows summed up the tree, and the verdict."""
+    """An explanation lists the formula, the rows summed up the tree with the org units they
+    cover, and the verdict: read from the engine's tables, the same numbers as the result row."""
     data = frame(
         [
             ("C1", "2020", "num", None, 1),
@@ -333,20 +335,23 @@ def test_explanation_trace() -> None:
             ("C2", "2020", "den", None, 100),
         ]
     )
-    observations = read_observations(data, SPEC, org_units=TREE)
-    case = evaluate_case(SPEC, observations, "1.1", "P1", "2020", org_units=TREE)
+    result = evaluate(SPEC, data, org_units=TREE, targets=["1.1"])
+    case = result.explain("1.1", "P1", "2020")
     assert case.value == Fraction(100 * 100, 102)
+    row = by_key(result)[("1.1", "P1", "2020")]
+    assert Fraction(row["value_num"], row["value_den"]) == case.value
     sums = {s.series: s for s in case.inputs}
-    assert sums["num"].how == "sum"
-    assert sums["num"].children == 2
+    assert sums["num"].how == "summed"
     assert [r.row for r in sums["num"].rows] == [1, 3]
+    assert [(c.org_unit, c.contributed) for c in case.children] == [("C1", True), ("C2", True)]
+    assert (case.used, case.expected, case.partial) == (2, 2, False)
     data_json = explanation_dict(case)
     assert data_json["status"] == "achieved"
     assert data_json["exact_value"] == "5000/51"
     assert data_json["displayed_value"] == "98.0"
     assert data_json["milestone"]["threshold"] == 29
     text = explanation_text(case, "en")
-    assert "num @ P1 = 100 (sum of 2 of 2 org units below)" in text
+    assert "num @ P1 (2020) = 100 (sum of 2 of 2 org units below)" in text
     assert "Verdict: ACHIEVED" in text
     assert "Tỷ lệ" in explanation_text(case, "vi")
 
@@ -439,26 +444,26 @@ values = st.integers(0, 500)
         max_size=60,
     )
 )
-def test_columnar_equals_single_case(cells: dict[tuple[str, str, str, str | None], int]) -> None:
-    """The columnar engine and the exact single-case path give the same values (1e-9) and
-    verdicts for every target, org unit and period."""
+def test_explain_agrees_with_the_table(cells: dict[tuple[str, str, str, str | None], int]) -> None:
+    """For every row, the explanation gives the table's exact value, status, threshold and
+    expected value: both read the engine's tables."""
     rows = [(u, p, i, s if i in ("num", "den") else None, v) for (u, p, i, s), v in cells.items()]
     unique: dict[tuple[str, str, str, str | None], int] = {}
     for u, p, i, s, v in rows:
         unique[(u, p, i, s)] = v
     data = frame([(*k, v) for k, v in unique.items()])
-    observations = read_observations(data, SPEC, org_units=TREE)
-    result = evaluate(SPEC, observations, org_units=TREE)
+    result = evaluate(SPEC, data, org_units=TREE)
     for row in result.to_dicts():
-        case = evaluate_case(
-            SPEC, observations, row["target"], row["org_unit"], row["period"], org_units=TREE
+        case = result.explain(row["target"], row["org_unit"], row["period"])
+        exact = (
+            None if row["value_num"] is None else Fraction(row["value_num"], row["value_den"])
         )
-        exact = case.value
-        if exact is None or isinstance(exact, bool):
-            assert row["value"] is None or isinstance(exact, bool), row
-        else:
-            assert math.isclose(row["value"], float(exact), rel_tol=1e-9, abs_tol=1e-12), row
-        assert row["status"] == case.verdict.status.value, (row, case.verdict)
+        assert case.value == exact, row
+        assert case.status == row["status"], row
+        threshold = None if case.threshold is None else float(case.threshold)
+        assert threshold == pytest.approx(row["threshold"]), row
+        expected = case.progress.expected if case.progress else None
+        assert (None if expected is None else float(expected)) == pytest.approx(row["expected"])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -481,9 +486,9 @@ def test_aggregation_identities(cells: dict[str, tuple[int, int]]) -> None:
     assert gap == pytest.approx(total_den - total_num)
 
 
-def test_cagr_ratio_matches_exact_path_at_the_edges() -> None:
-    """The CAGR ratio column is null without a baseline, and a zero base becomes 0.001 in both
-    paths."""
+def test_cagr_is_not_defined_on_a_zero_baseline() -> None:
+    """Where Open SDG would replace a zero baseline by 0.001 (an answer that depends on the unit),
+    the growth method is not defined: the linear method answers, and the note says why."""
     data = frame(
         [
             ("C1", "2019", "num", None, 0),
@@ -495,34 +500,61 @@ def test_cagr_ratio_matches_exact_path_at_the_edges() -> None:
     spec = load_spec_text(
         SPEC_TEXT.replace("[{every: 2018/2022, at_least: 29}]", "[{by: 2025, at_least: 29}]")
     )
-    result = evaluate(spec, data, org_units=TREE, targets=["1.1"], method="cagr")
-    rows = by_key(result)
-    assert rows[("1.1", "C1", "2019")]["progress_ratio"] is None
-    ratio = rows[("1.1", "C1", "2020")]["progress_ratio"]
-    case = result.explain("1.1", "C1", "2020")
-    assert case.verdict.progress is not None
-    assert ratio == pytest.approx(case.verdict.progress.ratio)
-    assert "0.001" in (case.verdict.progress.note or "")
+    rows = by_key(evaluate(spec, data, org_units=TREE, targets=["1.1"], method="cagr"))
+    first, second = rows[("1.1", "C1", "2019")], rows[("1.1", "C1", "2020")]
+    assert first["progress_value"] is None
+    assert first["progress_note"] == "no-baseline"
+    assert second["progress_note"] == "growth-zero-baseline"
+    assert second["progress_method"] == "bdg-linear/2"
+    assert second["expected"] == pytest.approx(29 * 12 / 72)  # the straight line 0% -> 29%
+    assert second["status"] == "on_track"  # 10% ahead of the line's 4.83%
 
 
-def test_by_milestone_is_due_in_the_last_part_of_its_period() -> None:
-    """ "By 2022" is judged at 2022 and at its last half, quarter or month; 2022-S1 is before."""
+def test_a_rate_of_flows_is_due_only_at_its_own_period() -> None:
+    """ "By 2022" for a rate of flows (deaths per 1,000 births) is judged at 2022 itself, which is
+    built from its halves; the halves are progress toward it (the second half's rate is not the
+    year's rate)."""
     data = frame(
         [
             ("C1", period, item, None, value)
-            for period in ("2022-S1", "2022-S2", "2022-Q4", "2022-12", "2022")
+            for period in ("2022-S1", "2022-S2")
             for item, value in (("deaths", 2), ("births", 1000))
         ]
     )
     rows = by_key(evaluate(SPEC, data, org_units=TREE, targets=["1.3"]))
     assert rows[("1.3", "C1", "2022-S1")]["status"] == "on_track"
-    for period in ("2022-S2", "2022-Q4", "2022-12", "2022"):
-        assert rows[("1.3", "C1", period)]["status"] == "achieved", period
+    assert rows[("1.3", "C1", "2022-S2")]["status"] == "on_track"
+    assert rows[("1.3", "C1", "2022-S2")]["due"] is False
+    year = rows[("1.3", "C1", "2022")]
+    assert (year["status"], year["value_from"], year["value"]) == ("achieved", "derived", 2.0)
 
 
-def test_partial_sums_are_flagged() -> None:
-    """A sum is partial when an org unit below that reports the series in other periods did not
-    report it in this one; the row says so."""
+def test_a_stock_is_due_in_the_last_part_of_its_period() -> None:
+    """For a stock (people literate, population), the value at the end of 2022-S2 is the value at
+    the end of 2022: "by 2022" is due at its last part, and the year is built from it."""
+    spec = load_spec_text(
+        SPEC_TEXT.replace("num: {label: Tử số, unit: person, breakdowns: [sex]}",
+                          "num: {label: Tử số, unit: person, breakdowns: [sex], aggregation: stock}")
+        .replace("[{by: 2021, reduce_by: 10 percent, change: relative, base: 2019}]",
+                 "[{by: 2022, at_least: 50}]")
+    )
+    data = frame(
+        [
+            ("C1", period, item, None, value)
+            for period, num in (("2022-S1", 40), ("2022-S2", 60))
+            for item, value in (("num", num), ("den", 100))
+        ]
+    )
+    rows = by_key(evaluate(spec, data, org_units=TREE, targets=["1.5"]))
+    assert rows[("1.5", "C1", "2022-S1")]["status"] == "off_track"
+    assert rows[("1.5", "C1", "2022-S2")]["status"] == "achieved"
+    year = rows[("1.5", "C1", "2022")]
+    assert (year["status"], year["value_from"], year["value"]) == ("achieved", "derived", 60.0)
+
+
+def test_partial_sums_are_flagged_with_their_coverage() -> None:
+    """A sum is partial when fewer reporting org units below have every series than the tree
+    has at the reporting level; the row gives used of expected."""
     data = frame(
         [
             ("C1", "2019", "num", None, 1),
@@ -534,9 +566,16 @@ def test_partial_sums_are_flagged() -> None:
         ]
     )
     rows = by_key(evaluate(SPEC, data, org_units=TREE, targets=["1.1"]))
-    assert rows[("1.1", "VN", "2019")]["partial"] is False
-    assert rows[("1.1", "VN", "2020")]["partial"] is True  # C3 (under P2) did not report
-    assert rows[("1.1", "P1", "2020")]["partial"] is False  # C2 never reports
+    coverage = {
+        (u, p): (rows[("1.1", u, p)]["coverage_used"], rows[("1.1", u, p)]["coverage_expected"])
+        for u in ("VN", "P1", "P2")
+        for p in ("2019", "2020")
+    }
+    assert coverage[("VN", "2019")] == (2, 3)  # C2 never reports: the tree has three communes
+    assert coverage[("VN", "2020")] == (1, 3)
+    assert coverage[("P2", "2019")] == (1, 1)
+    assert rows[("1.1", "VN", "2020")]["partial"] is True
+    assert rows[("1.1", "P2", "2019")]["partial"] is False
     assert rows[("1.1", "VN", "2020")]["value"] == pytest.approx(50)
 
 
@@ -559,9 +598,9 @@ def test_progress_ties_on_change_milestones_are_exact(
     result = evaluate(SPEC, data, org_units=TREE, targets=["1.5"])
     row = by_key(result)[("1.5", "C1", "2020")]
     case = result.explain("1.5", "C1", "2020")
-    assert case.verdict.progress is not None
-    assert case.value == case.verdict.progress.expected  # exactly on the trajectory
-    assert row["status"] == case.verdict.status.value == "on_track"
+    assert case.progress is not None
+    assert case.value == case.progress.expected  # exactly on the trajectory
+    assert row["status"] == case.status == "on_track"
 
 
 def test_large_scopes_are_explained_by_their_childrens_sums(
@@ -569,7 +608,7 @@ def test_large_scopes_are_explained_by_their_childrens_sums(
 ) -> None:
     """Above BIG_SCOPE org units below, an explanation lists the children's exact sums (as the
     engine computed them) instead of every row, with the same value and verdict."""
-    from bdg_indicators import cases
+    from bdg_indicators.explain import trace_module
 
     data = frame(
         [
@@ -580,14 +619,14 @@ def test_large_scopes_are_explained_by_their_childrens_sums(
     )
     result = evaluate(SPEC, data, org_units=TREE, targets=["1.1"])
     small = result.explain("1.1", "VN", "2020")
-    monkeypatch.setattr(cases, "BIG_SCOPE", 0)
-    large = evaluate(SPEC, data, org_units=TREE, targets=["1.1"]).explain("1.1", "VN", "2020")
+    monkeypatch.setattr(trace_module, "BIG_SCOPE", 0)
+    large = result.explain("1.1", "VN", "2020")
     assert large.value == small.value == Fraction(105 * 100, 112)
-    assert large.verdict.status == small.verdict.status
-    inputs = {s.series: s for s in large.inputs if s.org_unit == "VN"}
-    assert [(r.org_unit, r.value, r.file) for r in inputs["num"].rows] == [
-        ("P1", 100, None),
-        ("P2", 5, None),
+    assert large.status == small.status
+    assert len(small.rows) == 6
+    assert large.rows == ()
+    assert [(c.org_unit, c.values, c.used) for c in large.children] == [
+        ("P1", (100, 102), 2),
+        ("P2", (5, 10), 1),
     ]
-    assert (inputs["num"].children, inputs["num"].of) == (2, 2)
-    assert "P1 100" in explanation_text(large, "en")
+    assert "P1: 100, 102" in explanation_text(large, "en")

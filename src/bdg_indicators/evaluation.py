@@ -169,7 +169,7 @@ def evaluate(
         spec_obj, observations, tree, chosen, base=base_period, method=method, backend=backend
     )
     ids = {"linear": METHODS["linear"].id, "cagr": METHODS["cagr"].id, "growth": OPEN_SDG_1.id}
-    table = _filter(public_table(engine.catalogue, engine.results, ids), periods, org_unit)
+    table = _filter(public_table(engine.catalogue, engine.results, ids, method), periods, org_unit)
     return EvaluationResult(
         spec=spec_obj,
         observations=observations,

@@ -22,7 +22,7 @@ from ..rules.verdicts import Case, ladder
 from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Exact, combine, sign_difference
-from .progress import growth_columns
+from .progress import growth_columns, trend_columns
 from .history import LENGTH_CLASSES, baselines, earlier, period_table
 from .schedule import OTHER, Schedule
 
@@ -97,7 +97,7 @@ def judge(
     rows = rows.with_columns(
         (nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")
     ).join(baselines(values, periods), on="gl", how="left")
-    return _decide(cat, rows, value_bound, schedule, method)
+    return _decide(cat, rows, value_bound, schedule, method, backend)
 
 
 def _attribute_codes(
@@ -134,6 +134,7 @@ def _decide(
     value_bound: Exact,
     schedule: Schedule,
     method: str,
+    backend: Backend,
 ) -> nw.LazyFrame[Any]:
     levels, head = schedule.levels, schedule.head
     threshold_bound = Ratio(
@@ -193,12 +194,14 @@ def _decide(
         rows = growth_columns(rows, nw.col("on_track")).with_columns(
             nw.col("growth_on_track").alias("on_track")
         )
+        rows = trend_columns(rows, _limits(cat, backend))
     else:
         rows = rows.with_columns(
             nw.lit(None, nw.Float64).alias("growth_value"),
             nw.lit(None, nw.String).alias("growth_category"),
             nw.lit(None, nw.String).alias("growth_note"),
             nw.lit(False).alias("growth_check"),
+            nw.lit(None, nw.String).alias("growth_kind"),
         )
     # 3. the status ladder
     status, code, subject = ladder(
@@ -236,7 +239,9 @@ def _decide(
             nw.when(trajectory).then(nw.col("en")).alias("en"),
             nw.when(trajectory).then(nw.col("ed")).alias("ed"),
             nw.when(nw.col("has_baseline")).then(nw.col("b0_per")).alias("b0_per"),
-            nw.when(progress_row)
+            nw.when(nw.col("growth_kind") == "trend")
+            .then(nw.lit("growth"))
+            .when(progress_row)
             .then(
                 nw.when(~nw.col("growth_category").is_null())
                 .then(nw.lit("cagr"))
@@ -258,7 +263,8 @@ KEPT = (
     "expected", "children", "partial", "status", "mindex", "due", "attr", "gn", "gd", "en", "ed",
     "b0_per", "b0n", "b0d", "pn", "pd", "yn", "yd", "bn", "bd", "sbn", "sbd", "base_per",
     "show_base", "prev_per", "prev_year_per", "progress", "progress_note", "growth_value",
-    "growth_category", "growth_check", "higher", "t0", "end", "t_goal", "value_f", "threshold", "expected_f",
+    "growth_category", "growth_check", "growth_kind", "higher", "t0", "end", "t_goal",
+    "value_f", "threshold", "expected_f",
     "previous_value", "change_previous", "change_previous_pct", "previous_year_value",
     "change_previous_year", "change_previous_year_pct", "base_value", "change_base",
     "change_base_pct", "attainment_pct", "margin", "annual_rate_pct", "baseline_value",
@@ -304,6 +310,26 @@ def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         .then(annual_rate(value, base, years))
         .alias("annual_rate_pct"),
         nw.when(~nw.col("b0_per").is_null()).then(as_float("b0n", "b0d")).alias("baseline_value"),
+    )
+
+
+def _limits(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
+    """Each variant's indicator limit (method 1) and direction (+1 higher, -1 lower, 0)."""
+    from ..spec import Better
+
+    columns: dict[str, list[Any]] = {"xid": [], "lim_n": [], "lim_d": [], "trend_direction": []}
+    for xid, variant in enumerate(cat.variants):
+        limit = variant.indicator.limit
+        better = variant.indicator.better
+        columns["xid"].append(xid)
+        columns["lim_n"].append(None if limit is None else limit.numerator)
+        columns["lim_d"].append(None if limit is None else limit.denominator)
+        columns["trend_direction"].append(
+            1 if better is Better.HIGHER else -1 if better is Better.LOWER else 0
+        )
+    return backend.table(
+        columns,
+        {"xid": nw.Int32, "lim_n": nw.Int64, "lim_d": nw.Int64, "trend_direction": nw.Int64},
     )
 
 

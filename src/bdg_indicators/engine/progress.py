@@ -28,7 +28,7 @@ from ..rules.progress import (
 )
 from ..rules.rational import sign
 
-__all__ = ["growth_columns", "settle"]
+__all__ = ["growth_columns", "settle", "trend_columns"]
 
 
 def _float(n: str, d: str) -> nw.Expr:
@@ -90,12 +90,71 @@ def growth_columns(rows: nw.LazyFrame[Any], wanted_on_track: nw.Expr) -> nw.Lazy
             "growth_on_track"
         ),
         (defined & uncertain).fill_null(False).alias("growth_check"),
+        nw.when(defined).then(nw.lit("ratio")).alias("growth_kind"),
     )
 
 
-def settle(results: Any, thresholds: tuple[Fraction, ...] = RATIO_THRESHOLDS) -> Any:
-    """Decide exactly the method-2 categories the floating-point filter left uncertain (a Polars
-    frame with ``growth_check``): status and category of those rows."""
+def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Method 1 where no milestone is due or ahead (no target value): the growth rate since the
+    baseline and its category, with the thresholds lowered near the indicator's limit."""
+    rows = rows.join(limits, on="xid", how="left")
+    x = _float("vn", "vd") / _float("b0n", "b0d")
+    months_o = nw.col("end") - nw.col("t0")
+    e_o = 12 / months_o.cast(nw.Float64)
+    base_sign = _sign("b0n")
+    c = (base_sign * nw.col("trend_direction")).cast(nw.Float64)
+    # |b0| and |limit| compared exactly: b ≤ L, L < b < 2L, b ≥ 2L
+    b_l = nw.col("b0n").abs() * nw.col("lim_d")
+    l_b = nw.col("lim_n").abs() * nw.col("b0d")
+    near = nw.when(b_l <= l_b).then(b_l.cast(nw.Float64) / l_b.cast(nw.Float64)).when(
+        b_l < 2 * l_b
+    ).then((2 * l_b - b_l).cast(nw.Float64) / l_b.cast(nw.Float64))
+    reduced = ~nw.col("lim_n").is_null() & ~near.is_null() & (nw.col("lim_n") != 0)
+    tests = []
+    for theta in GROWTH_THRESHOLDS[:2]:
+        plain, plain_error = float_test(growth_test(float(theta), c, x, e_o, None))
+        low, low_error = float_test(
+            growth_test(float(theta), c, x, e_o, Term(float(theta), near, float(LIMIT_EXPONENT)))
+        )
+        value = nw.when(reduced).then(low).otherwise(plain)
+        error = nw.when(reduced).then(low_error).otherwise(plain_error)
+        tests.append((value >= 0, value.abs() > error))
+    above_zero = (nw.col("value_vs_base") * nw.col("trend_direction")) >= 0
+    category = (
+        nw.when(tests[0][0])
+        .then(nw.lit(CATEGORIES[0]))
+        .when(tests[1][0])
+        .then(nw.lit(CATEGORIES[1]))
+        .when(above_zero)
+        .then(nw.lit(CATEGORIES[2]))
+        .otherwise(nw.lit(CATEGORIES[3]))
+    )
+    defined = (
+        (nw.col("na_code") == "no-milestone")
+        & nw.col("has_baseline")
+        & (nw.col("trend_direction") != 0)
+        & (nw.col("b0n") != 0)
+        & (_sign("vn") * base_sign >= 0)
+        & (months_o >= 12)
+    ).fill_null(False)
+    uncertain = ~tests[0][1] | (~tests[0][0] & ~tests[1][1])
+    return rows.with_columns(
+        nw.when(defined).then((x**e_o - 1) * c).otherwise(nw.col("growth_value")).alias(
+            "growth_value"
+        ),
+        nw.when(defined).then(category).otherwise(nw.col("growth_category")).alias(
+            "growth_category"
+        ),
+        (nw.col("growth_check") | (defined & uncertain)).fill_null(False).alias("growth_check"),
+        nw.when(defined).then(nw.lit("trend")).otherwise(nw.col("growth_kind")).alias(
+            "growth_kind"
+        ),
+    )
+
+
+def settle(results: Any) -> Any:
+    """Decide exactly the growth categories the floating-point filter left uncertain (a Polars
+    frame with ``growth_check``): category (and, for method 2, status) of those rows."""
     import polars as pl
 
     check = results.filter(pl.col("growth_check"))
@@ -103,10 +162,12 @@ def settle(results: Any, thresholds: tuple[Fraction, ...] = RATIO_THRESHOLDS) ->
         return results
     fixes: dict[str, list[Any]] = {"_row": [], "_category": [], "_status": []}
     for row in check.iter_rows(named=True):
-        category = _exact_category(row, thresholds)
+        trend = row["growth_kind"] == "trend"
+        category = _exact_trend(row) if trend else _exact_category(row, RATIO_THRESHOLDS)
         fixes["_row"].append(row["_row"])
         fixes["_category"].append(category)
-        fixes["_status"].append("on_track" if category == CATEGORIES[0] else "off_track")
+        on_track = "on_track" if category == CATEGORIES[0] else "off_track"
+        fixes["_status"].append(row["status"] if trend else on_track)
     patch = pl.DataFrame(fixes, schema={"_row": pl.UInt32, "_category": pl.String, "_status": pl.String})
     return (
         results.join(patch, on="_row", how="left")
@@ -133,4 +194,21 @@ def _exact_category(row: dict[str, Any], thresholds: tuple[Fraction, ...]) -> st
     return CATEGORIES[2] if c * (x - 1) >= 0 else CATEGORIES[3]
 
 
-_ = (GROWTH_THRESHOLDS, LIMIT_EXPONENT, Term, growth_test)
+def _exact_trend(row: dict[str, Any]) -> str:
+    value = Fraction(int(row["vn"]), int(row["vd"]))
+    base = Fraction(int(row["b0n"]), int(row["b0d"]))
+    x = value / base
+    e_o = Fraction(12, row["end"] - row["t0"])
+    c = (1 if base > 0 else -1) * row["trend_direction"]
+    reduction = None
+    if row["lim_n"] is not None and row["lim_n"] != 0:
+        b, limit = abs(base), abs(Fraction(int(row["lim_n"]), int(row["lim_d"])))
+        if b <= limit:
+            reduction = b / limit
+        elif b < 2 * limit:
+            reduction = (2 * limit - b) / limit
+    for theta, category in zip(GROWTH_THRESHOLDS[:2], CATEGORIES, strict=False):
+        term = None if reduction is None else Term(theta, reduction, LIMIT_EXPONENT)
+        if exact_test(growth_test(theta, c, x, e_o, term)) >= 0:
+            return category
+    return CATEGORIES[2] if c * (x - 1) >= 0 else CATEGORIES[3]

@@ -75,7 +75,7 @@ def _names(column: str, names: list[str]) -> Any:
     )
 
 
-def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str]) -> Any:
+def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], method: str) -> Any:
     """The labelled result table (a Polars frame) from the engine's results."""
     import polars as pl
 
@@ -143,7 +143,7 @@ def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str]) -> An
         "annual_rate_pct",
         "attainment_pct",
         "margin",
-        pl.lit(method_ids.get("linear", "")).alias("method"),
+        pl.lit(method_ids[method]).alias("method"),
         (pl.col("tid").cast(pl.Int64) * len(periods) + pl.col("per"))
         .replace_strict(
             [t * len(periods) + p for t, p in keys],

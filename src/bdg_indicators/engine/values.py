@@ -236,6 +236,9 @@ def _variant(
     )
     codes: list[tuple[nw.Expr, nw.Expr, nw.Expr]] = [(~complete, missing_code, missing_subject)]
     for k in range(len(scope.shares)):
+        if cat.units.tree is None:
+            codes.append((nw.lit(True), nw.lit("share-needs-tree"), nw.lit(scope.shares[k].level)))
+            continue
         codes.append(
             (
                 ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null(),

@@ -1,5 +1,6 @@
 """Explanations: one result, step by step, from the engine's own tables, for people or as data."""
 
+from . import trace as trace_module
 from .text import explanation_dict, explanation_text
 from .trace import (
     ChangeFigures,
