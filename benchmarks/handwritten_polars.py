@@ -8,12 +8,21 @@ compare with the base period's value). Comparisons within 1e-9 (relative) of the
 the expected value are settled exactly with ``Fraction`` from the integer sums, as a careful
 analyst would; every other comparison is in floating point.
 
+A change target (``increase_by``/``reduce_by``) is not applicable at and before its base period.
+
 ``evaluate(observations, org_unit_rows)`` returns one row per target, org unit and year:
-``target, org_unit, period, value, status, threshold, expected, change_previous``.
+``target, org_unit, period, value, status, threshold, expected, change_previous``;
+``evaluate_files(parquet, csv)`` reads the same string-coded input files as the library (the
+observations as Parquet, the org units as CSV ``code,name,level,parent``). As a script:
+
+    python benchmarks/handwritten_polars.py OBSERVATIONS.parquet ORG_UNITS.csv [OUT.parquet]
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -39,13 +48,25 @@ def _first_due(m: MilestoneDef) -> int:
 
 
 def _milestone(target: TargetDef, year: int) -> tuple[MilestoneDef | None, bool]:
+    """The milestone that judges ``year`` and whether it is due then (``None``: not applicable).
+
+    A change milestone (``increase_by``/``reduce_by``) is not applicable at and before its base
+    period: there is nothing to change from yet.
+    """
+    found: MilestoneDef | None = None
+    due = False
     for m in target.milestones:
         if (m.when == "by" and year == m.start) or (m.when == "every" and m.start <= year <= m.end):
-            return m, True
-    ahead = [m for m in target.milestones if _first_due(m) > year]
-    if not ahead:
+            found, due = m, True
+            break
+    if found is None:
+        ahead = [m for m in target.milestones if _first_due(m) > year]
+        if not ahead:
+            return None, False
+        found = min(ahead, key=_first_due)
+    if found.base is not None and year <= found.base:
         return None, False
-    return min(ahead, key=_first_due), False
+    return found, due
 
 
 def _higher(m: MilestoneDef) -> bool:
@@ -335,3 +356,24 @@ def _settle(out: pl.DataFrame, sums: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.coalesce("exact", "status").alias("status"))
         .drop("exact", "near")
     )
+
+
+def read_org_units(path: str | os.PathLike[str]) -> list[tuple[str, str, str, str | None]]:
+    """(code, name, level, parent) rows from the org-unit CSV (an empty parent is the root)."""
+    frame = pl.read_csv(path, schema=dict.fromkeys(("code", "name", "level", "parent"), pl.String))
+    return frame.select("code", "name", "level", "parent").rows()
+
+
+def evaluate_files(
+    observations: str | os.PathLike[str], org_units: str | os.PathLike[str]
+) -> pl.DataFrame:
+    """Read the Parquet observations and the CSV org units, then ``evaluate``."""
+    return evaluate(pl.read_parquet(observations), read_org_units(org_units))
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    table = evaluate_files(sys.argv[1], sys.argv[2])
+    print(f"{table.height:,} results in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    if len(sys.argv) > 3:
+        table.write_parquet(sys.argv[3])

@@ -5,6 +5,13 @@ Everything is deterministic: the tree comes from ``random.Random(SEED)``, the va
 integer hash of each row's position computed with Polars expressions (no NumPy). The same
 definitions (``PAIRS``, ``INDICATORS``, ``TARGETS``) produce the spec's YAML text and drive the
 hand-written Polars and naive pint versions, so all three compute the same targets.
+
+``write_inputs(directory, communes_for(scale))`` writes the input files every contender reads:
+``spec.yaml`` (``spec_yaml()``), ``org_units.csv`` (``code,name,level,parent``) and
+``observations.parquet`` (string columns ``org_unit, period, data_item, sex``, Int64 ``value``).
+The number of communes scales; there are always 34 provinces. As a script:
+
+    python benchmarks/national_data.py DIRECTORY --communes 3321
 """
 
 from __future__ import annotations
@@ -486,3 +493,36 @@ def write_inputs(directory: Path, n_communes: int) -> InputFiles:
     frame = observations(n_communes)
     frame.write_parquet(files.observations)
     return InputFiles(**{**files.__dict__, "rows": frame.height})
+
+
+def main() -> int:
+    """``python national_data.py DIRECTORY --communes N``: write the input files, print JSON."""
+    import argparse
+    import json
+    import time
+
+    parser = argparse.ArgumentParser(description="Write the national-scale input files.")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--communes", type=int, default=COMMUNES)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    files = write_inputs(args.directory, args.communes)
+    print(
+        json.dumps(
+            {
+                "spec": str(files.spec),
+                "org_units": str(files.org_units),
+                "observations": str(files.observations),
+                "communes": files.communes,
+                "org_units_total": 1 + PROVINCES + files.communes,
+                "rows": files.rows,
+                "observations_bytes": files.observations.stat().st_size,
+                "seconds": time.perf_counter() - start,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

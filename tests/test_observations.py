@@ -257,3 +257,30 @@ def test_nothing_is_lost(rows: list[tuple[str, str, str, str, str]]) -> None:
     assert len(rejected_rows) == len(set(rejected_rows))
     used_rows = set(obs.table["row"].to_list())
     assert used_rows.isdisjoint(rejected_rows)
+
+
+def test_hints_are_computed_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 rows of the same unknown org unit are each rejected with the hint, which is
+    computed once (a did-you-mean search per row made 4,000 bad rows cost seconds)."""
+    from bdg_indicators.observations import rows as rows_module
+
+    calls = []
+    real = rows_module.difflib.get_close_matches
+
+    def counted(word: str, known: list[str], n: int = 3) -> list[str]:
+        calls.append(word)
+        return real(word, known, n=n)
+
+    monkeypatch.setattr(rows_module.difflib, "get_close_matches", counted)
+    frame = pl.DataFrame(
+        {
+            "org_unit": ["P2"] * 4000 + ["P1"],
+            "period": ["2020"] * 4001,
+            "data_item": ["fund"] * 4001,
+            "value": ["1"] * 4001,
+        }
+    )
+    obs = read_observations(frame, SPEC, org_units=TREE)
+    assert obs.rows_rejected == 4000
+    assert {p.hint for p in obs.rejected} == {"did you mean `P1`?"}
+    assert calls == ["P2"]

@@ -287,7 +287,7 @@ def _variant(
         used.cast(nw.Int64).alias("used"),
         expected.cast(nw.Int64).alias("expected"),
         nw.col("children").fill_null(0).cast(nw.Int64).alias("children"),
-        (partial.fill_null(False) & ~nw.col("how").is_null()).alias("partial"),
+        (partial & keep).fill_null(False).alias("partial"),
         *crit,
     )
     return made, exact
