@@ -282,5 +282,5 @@ def test_hints_are_computed_once_per_distinct_value(monkeypatch: pytest.MonkeyPa
     )
     obs = read_observations(frame, SPEC, org_units=TREE)
     assert obs.rows_rejected == 4000
-    assert {p.hint for p in obs.rejected} == {"did you mean `P1`?"}
+    assert {p.hint for p in obs.rejected} == {"known org units: VN, P1"}
     assert calls == ["P2"]
