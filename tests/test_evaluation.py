@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bdg_indicators as bdg
-from bdg_indicators import evaluate, load_spec, load_spec_text, read_observations
+from bdg_indicators import evaluate, load_spec, load_spec_text
 from bdg_indicators.describe import format_number
 from bdg_indicators.explain import explanation_dict, explanation_text
 from bdg_indicators.orgunits import OrgUnit, OrgUnitTree
@@ -455,9 +455,7 @@ def test_explain_agrees_with_the_table(cells: dict[tuple[str, str, str, str | No
     result = evaluate(SPEC, data, org_units=TREE)
     for row in result.to_dicts():
         case = result.explain(row["target"], row["org_unit"], row["period"])
-        exact = (
-            None if row["value_num"] is None else Fraction(row["value_num"], row["value_den"])
-        )
+        exact = None if row["value_num"] is None else Fraction(row["value_num"], row["value_den"])
         assert case.value == exact, row
         assert case.status == row["status"], row
         threshold = None if case.threshold is None else float(case.threshold)
@@ -533,10 +531,13 @@ def test_a_stock_is_due_in_the_last_part_of_its_period() -> None:
     """For a stock (people literate, population), the value at the end of 2022-S2 is the value at
     the end of 2022: "by 2022" is due at its last part, and the year is built from it."""
     spec = load_spec_text(
-        SPEC_TEXT.replace("num: {label: Tử số, unit: person, breakdowns: [sex]}",
-                          "num: {label: Tử số, unit: person, breakdowns: [sex], aggregation: stock}")
-        .replace("[{by: 2021, reduce_by: 10 percent, change: relative, base: 2019}]",
-                 "[{by: 2022, at_least: 50}]")
+        SPEC_TEXT.replace(
+            "num: {label: Tử số, unit: person, breakdowns: [sex]}",
+            "num: {label: Tử số, unit: person, breakdowns: [sex], aggregation: stock}",
+        ).replace(
+            "[{by: 2021, reduce_by: 10 percent, change: relative, base: 2019}]",
+            "[{by: 2022, at_least: 50}]",
+        )
     )
     data = frame(
         [

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from bdg_indicators import load_org_units, read_org_units
 from bdg_indicators.errors import BdgError, OrgUnitError, Problem
-from bdg_indicators.orgunits import OrgUnit, OrgUnitTree, load_org_units, read_org_units
+from bdg_indicators.orgunits import OrgUnit, OrgUnitTree
 from strategies import nfd, org_unit_forests, vietnamese_names
 
 YAML_TREE = """\

@@ -47,7 +47,8 @@ goals:
       - {id: b2, indicator: share_ok, source: {clause: t, status: verified},
          milestones: [{every: 2020/2030, at_least: 100}]}
       - {id: c, indicator: vaccination_rate, source: {clause: t, status: verified},
-         milestones: [{every: 2020/2030, at_least: {attribute: commune_group, values: {plain: 95, mountain: 90}}}]}
+         milestones: [{every: 2020/2030,
+                       at_least: {attribute: commune_group, values: {plain: 95, mountain: 90}}}]}
       - {id: d, indicator: share_complete, source: {clause: t, status: verified},
          milestones: [{every: 2020/2030, at_least: 50}]}
       - {id: e, indicator: marriages, source: {clause: t, status: verified},
@@ -93,7 +94,9 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def evaluate(folder: Path, rows: str, *extra: str) -> tuple[int, dict[tuple[str, str, str], dict], str]:  # type: ignore[type-arg]
+def evaluate(
+    folder: Path, rows: str, *extra: str
+) -> tuple[int, dict[tuple[str, str, str], dict], str]:  # type: ignore[type-arg]
     """`bdg evaluate --format json` on CSV rows; exit code, rows by (target, unit, period), err."""
     data = folder / "data.csv"
     data.write_text(HEADER + rows, encoding="utf-8")
@@ -149,7 +152,9 @@ def test_a_a_rejected_denominator_does_not_leave_its_numerator(files: Path) -> N
         "plei-kan,2020,vaccinated,90\nplei-kan,2020,children,100\n"
         "dak-xu,2020,vaccinated,40\ndak-xu,2020,children,abc\n"
     )
-    code, result, err = evaluate(files, rows, *UNITS, str(files / "org-units.yaml"), "--target", "a")
+    code, result, err = evaluate(
+        files, rows, *UNITS, str(files / "org-units.yaml"), "--target", "a"
+    )
     assert code == 0
     assert "error[invalid-number]" in err
     assert result[("a", "ngoc-hoi", "2020")]["value_exact"] == "90"
@@ -233,8 +238,10 @@ def test_f_the_base_period_is_not_judged_against_itself(files: Path) -> None:
 def test_g_a_goal_equal_to_the_base_has_one_answer(files: Path) -> None:
     """g. A CAGR progress toward a goal equal to the baseline is not defined (Open SDG divides by
     zero): the linear method answers, the note says why; evaluate and explain agree."""
-    spec = SPEC.replace("[{by: 2025, reduce_by: 5 percent, change: relative, base: 2021}]",
-                        "[{by: 2025, at_least: 80}]")
+    spec = SPEC.replace(
+        "[{by: 2025, reduce_by: 5 percent, change: relative, base: 2021}]",
+        "[{by: 2025, at_least: 80}]",
+    )
     (files / "spec.yaml").write_text(spec, encoding="utf-8")
     rows = "".join(
         f"plei-kan,{y},vaccinated,{n}\nplei-kan,{y},children,100\n"
@@ -246,8 +253,20 @@ def test_g_a_goal_equal_to_the_base_has_one_answer(files: Path) -> None:
     assert row["status"] == "on_track"
     assert (row["progress"]["method"], row["progress"]["value"]) == ("bdg-linear/2", None)
     code, out, _ = bdg(
-        "explain", str(files / "spec.yaml"), "--data", str(files / "data.csv"), "--target", "f",
-        "--org-unit", "plei-kan", "--period", "2022", "--method", "cagr", "--format", "json",
+        "explain",
+        str(files / "spec.yaml"),
+        "--data",
+        str(files / "data.csv"),
+        "--target",
+        "f",
+        "--org-unit",
+        "plei-kan",
+        "--period",
+        "2022",
+        "--method",
+        "cagr",
+        "--format",
+        "json",
     )
     assert json.loads(out)["status"] == "on_track"
 
@@ -269,8 +288,9 @@ def test_h_json_output_is_valid_json(files: Path) -> None:
 def test_i_a_shown_value_never_hides_its_verdict(files: Path) -> None:
     """i. 1959/2000 = 97.95% is not shown as "98,0%" beside "từ 98% trở lên: không đạt"."""
     data = files / "data.csv"
-    data.write_text(HEADER + "plei-kan,2020,vaccinated,1959\nplei-kan,2020,children,2000\n",
-                    encoding="utf-8")
+    data.write_text(
+        HEADER + "plei-kan,2020,vaccinated,1959\nplei-kan,2020,children,2000\n", encoding="utf-8"
+    )
     code, out, _ = bdg("evaluate", str(files / "spec.yaml"), "--data", str(data), "--target", "i")
     assert code == 0
     assert "97,95%" in out
@@ -283,7 +303,9 @@ def test_j_hints_for_unknown_codes_once_per_distinct_value(files: Path) -> None:
     the good rows; the hint is computed once (see test_observations for the count)."""
     rows = "plei-kan,2020,vaccinated,90\nplei-kan,2020,children,100\n"
     rows += "pleikan,2020,vaccinated,1\n" * 4000
-    code, result, err = evaluate(files, rows, *UNITS, str(files / "org-units.yaml"), "--target", "a")
+    code, result, err = evaluate(
+        files, rows, *UNITS, str(files / "org-units.yaml"), "--target", "a"
+    )
     assert code == 0
     assert err.count("error[unknown-org-unit]") == 4000
     assert err.count("did you mean `plei-kan`?") == 4000
@@ -296,27 +318,49 @@ def test_k_nothing_used_is_an_error_and_semicolons_are_read(files: Path) -> None
     when no row is used the exit status is 1; --strict fails on any rejected row; the count is
     repeated after the results."""
     data = files / "semi.csv"
-    data.write_text("org_unit;period;data_item;value\nplei-kan;2020;vaccinated;90\n"
-                    "plei-kan;2020;children;100\n", encoding="utf-8")
-    code, out, err = bdg("evaluate", str(files / "spec.yaml"), "--data", str(data),
-                         "--target", "a", "--format", "json")
+    data.write_text(
+        "org_unit;period;data_item;value\nplei-kan;2020;vaccinated;90\n"
+        "plei-kan;2020;children;100\n",
+        encoding="utf-8",
+    )
+    code, out, err = bdg(
+        "evaluate",
+        str(files / "spec.yaml"),
+        "--data",
+        str(data),
+        "--target",
+        "a",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert "warning[csv-separator]" in err
     assert json.loads(out)[0]["value"] == 90
     bad = files / "bad.csv"
     bad.write_text(HEADER + "nowhere,2020,vaccinated,90\n", encoding="utf-8")
-    code, _, err = bdg("evaluate", str(files / "spec.yaml"), "--data", str(bad),
-                       "--org-units", str(files / "org-units.yaml"))
+    code, _, err = bdg(
+        "evaluate",
+        str(files / "spec.yaml"),
+        "--data",
+        str(bad),
+        "--org-units",
+        str(files / "org-units.yaml"),
+    )
     assert code == 1
     assert "no data row could be used" in err
     mixed = files / "mixed.csv"
-    mixed.write_text(HEADER + "plei-kan,2020,vaccinated,90\nplei-kan,2020,children,100\n"
-                     "plei-kan,2021,children,x\n", encoding="utf-8")
-    code, out, err = bdg("evaluate", str(files / "spec.yaml"), "--data", str(mixed),
-                         "--target", "a")
+    mixed.write_text(
+        HEADER + "plei-kan,2020,vaccinated,90\nplei-kan,2020,children,100\n"
+        "plei-kan,2021,children,x\n",
+        encoding="utf-8",
+    )
+    code, out, err = bdg(
+        "evaluate", str(files / "spec.yaml"), "--data", str(mixed), "--target", "a"
+    )
     assert code == 0
     assert err.count("rows read 3 = used 2 + rejected 1") == 2  # before and after the results
-    code, _, err = bdg("evaluate", str(files / "spec.yaml"), "--data", str(mixed),
-                       "--target", "a", "--strict")
+    code, _, err = bdg(
+        "evaluate", str(files / "spec.yaml"), "--data", str(mixed), "--target", "a", "--strict"
+    )
     assert code == 1
     assert "--strict" in err

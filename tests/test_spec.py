@@ -205,7 +205,7 @@ def test_amendment_milestones_in_force() -> None:
     assert [m.condition.threshold.value for m in target.milestones] == [90, 95]
     assert [m.condition.threshold.value for m in target.milestones_in_force] == [98]
     assert target.source_in_force.amendment == "qd-800-2018"
-    assert target.source.status is VerificationStatus.UNVERIFIED
+    assert target.source.verification is VerificationStatus.UNVERIFIED
     assert target.breakdown == (("area", "rural"),)
 
 

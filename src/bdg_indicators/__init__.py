@@ -38,8 +38,12 @@ from .loading import (
     validate_spec_text,
     validate_specs,
 )
-from .orgunits import OrgUnit, OrgUnitTree, load_org_units, read_org_units
+from .orgunit_files import load_org_units, read_org_units
+from .orgunits import OrgUnit, OrgUnitTree
 from .periods import Period, PeriodKind, parse_period
+from .rules.comparisons import compare
+from .rules.progress import METHODS as PROGRESS_METHODS
+from .rules.statuses import Status
 from .schema import spec_json_schema
 from .spec import (
     Aggregation,
@@ -71,10 +75,6 @@ from .spec import (
     When,
     WhenKind,
 )
-
-from .rules.comparisons import compare
-from .rules.progress import METHODS as PROGRESS_METHODS
-from .rules.statuses import Status
 
 if _TYPE_CHECKING:  # evaluation pulls in Polars and Narwhals: imported on first use only
     from .evaluation import EvaluationResult, evaluate

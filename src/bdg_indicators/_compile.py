@@ -49,8 +49,8 @@ from .spec import (
     ChangeKind,
     Code,
     Comparison,
-    Coverage,
     ComparisonOp,
+    Coverage,
     DataItem,
     Direction,
     Goal,
@@ -1259,7 +1259,7 @@ def _to_label(doc: LabelDoc) -> Label:
 def _to_source(doc: SourceDoc, amendment: str | None) -> Source:
     return Source(
         clause=doc.clause,
-        status=VerificationStatus(doc.status),
+        verification=VerificationStatus(doc.status),
         wording=doc.wording,
         note=doc.note,
         amendment=amendment,

@@ -281,7 +281,7 @@ def _stage(message: str) -> Any:
 def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
     from .evaluation import bundled, evaluate
     from .observations import read_observations
-    from .orgunits import load_org_units
+    from .orgunit_files import load_org_units
 
     spec = _load(source)
     tree = load_org_units(options["org_units"]) if options["org_units"] else None
@@ -427,9 +427,7 @@ def _print_csv(result: Any) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(flat.columns)
     for row in flat.iter_rows():
-        writer.writerow(
-            "" if isinstance(v, float) and not math.isfinite(v) else v for v in row
-        )
+        writer.writerow("" if isinstance(v, float) and not math.isfinite(v) else v for v in row)
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -439,7 +437,9 @@ def _exact(num: Any, den: Any) -> str | None:
     if num is None or den is None:
         return None
     value = Fraction(int(num), int(den))
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
 
 
 def _json_rows(result: Any) -> list[dict[str, Any]]:
@@ -517,7 +517,9 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                         "relative_pct": row["change_base_pct"],
                         "annual_rate_pct": row["annual_rate_pct"],
                     },
-                    "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
+                    "absolute_unit": "percentage_point"
+                    if row["unit"] == "percent"
+                    else row["unit"],
                 },
                 "attainment_pct": row["attainment_pct"],
                 "margin": row["margin"],
@@ -567,7 +569,9 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         value = _shown_value(row, lang)
         if row["partial"]:
             coverage = row["coverage"]
-            value += f" ({'một phần' if vi else 'partial'} {coverage['used']}/{coverage['expected']})"
+            value += (
+                f" ({'một phần' if vi else 'partial'} {coverage['used']}/{coverage['expected']})"
+            )
         milestone = ""
         if row["milestone"]:
             milestone = row["milestone"]["text_vi" if vi else "text"]
@@ -577,9 +581,11 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         status = STATUS_WORDS[lang][Status(row["status"])]
         if row["reason_code"] and row["status"] in ("no_data", "not_applicable"):
             status += f" ({reason_text(row['reason_code'], row['reason_subject'], lang)})"
-        change = row["change"]["base"] if row["change"]["base"]["absolute"] is not None else row[
-            "change"
-        ]["previous"]
+        change = (
+            row["change"]["base"]
+            if row["change"]["base"]["absolute"] is not None
+            else row["change"]["previous"]
+        )
         unit = (" điểm %" if vi else " pp") if row["unit"] == "percent" else ""
         amount = change["absolute"]
         shown = (
@@ -608,9 +614,7 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def explain(
-    source: str, target: str, org_unit: str, period: str, fmt: str, **options: Any
-) -> None:
+def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **options: Any) -> None:
     """Explain one result step by step: formula, inputs and their rows, sums, conversion,
     exact and displayed value, milestone, verdict, change and method."""
     from .explain import explanation_dict, explanation_text

@@ -25,9 +25,9 @@ from .spec import (
 
 __all__ = [
     "describe_milestone",
-    "display_decimals",
     "describe_period",
     "describe_status",
+    "display_decimals",
     "format_number",
     "format_unit",
 ]
@@ -244,4 +244,4 @@ def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "
 
 def describe_status(source: Source, lang: str = "vi") -> str:
     """The verification status of a source, for people."""
-    return _STATUS["vi" if lang == "vi" else "en"][source.status]
+    return _STATUS["vi" if lang == "vi" else "en"][source.verification]

@@ -21,7 +21,8 @@ import attrs
 
 from .errors import BdgError, Location, Problem
 from .observations import Observations, read_observations
-from .orgunits import OrgUnitTree, load_org_units
+from .orgunit_files import load_org_units
+from .orgunits import OrgUnitTree
 from .periods import Period, parse_period
 from .spec import Spec, Target
 

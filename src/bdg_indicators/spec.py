@@ -203,8 +203,8 @@ class Source:
 
     clause: str
     """The clause, e.g. "Mục tiêu 3, chỉ tiêu 1"."""
-    status: VerificationStatus
-    """Verification status against the official text."""
+    verification: VerificationStatus
+    """How far the values were checked against the official text (not a verdict status)."""
     wording: str | None = None
     """The Vietnamese wording of the target, as found."""
     note: str | None = None
@@ -217,7 +217,7 @@ class Source:
     @property
     def is_verified(self) -> bool:
         """Whether the wording was checked against the official text."""
-        return self.status is VerificationStatus.VERIFIED
+        return self.verification is VerificationStatus.VERIFIED
 
 
 @attrs.frozen(kw_only=True)

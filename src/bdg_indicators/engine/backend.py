@@ -32,13 +32,14 @@ class Backend:
         """A Polars DataFrame (or any eager frame Narwhals reads) as a lazy frame here."""
         eager = nw.from_native(frame, eager_only=True)
         if self.name == "polars":
-            return eager.lazy()
+            lazy: nw.LazyFrame[Any] = eager.lazy()
+            return lazy
         # DuckDB reads 128-bit integers from Arrow as decimals only
         wide = [name for name, dtype in eager.schema.items() if dtype == nw.Int128]
         if wide:
             eager = eager.with_columns(nw.col(wide).cast(nw.Decimal()))
-        lazy = eager.lazy(backend=self.name)
-        return lazy.with_columns(nw.col(wide).cast(nw.Int128)) if wide else lazy
+        made: nw.LazyFrame[Any] = eager.lazy(backend=self.name)
+        return made.with_columns(nw.col(wide).cast(nw.Int128)) if wide else made
 
     def table(self, columns: dict[str, list[Any]], schema: dict[str, Any]) -> nw.LazyFrame[Any]:
         """A small table from columns of Python values."""

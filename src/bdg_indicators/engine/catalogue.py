@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..observations import Observations
-from ..orgunits import OrgUnitTree
-from ..periods import Period, PeriodKind, parse_period
-from ..spec import Spec, Target
+from bdg_indicators.observations import Observations
+from bdg_indicators.orgunits import OrgUnitTree
+from bdg_indicators.periods import Period, PeriodKind, parse_period
+from bdg_indicators.spec import Spec, Target
+
 from .plan import Scope, Series, Share, Variant, plan
 
 __all__ = ["Catalogue", "OrgUnitIds", "PeriodIds"]
@@ -37,7 +38,7 @@ class OrgUnitIds:
         if tree is None:
             codes = observations.org_units
             return cls(codes, (-1,) * len(codes), (0,) * len(codes), (None,) * len(codes), None)
-        codes = tuple(tree.units)
+        codes = tuple(tree.org_units)
         index = {code: i for i, code in enumerate(codes)}
         parents = tuple(index[u.parent] if u.parent else -1 for u in tree)
         depths: list[int] = []
@@ -143,7 +144,7 @@ class Catalogue:
     """Distinct input scopes (a variant's, a share's); rolled up together."""
     shares: tuple[tuple[Share, int], ...]
     """Every share with the id of its scope, innermost first."""
-    units: OrgUnitIds
+    org_units: OrgUnitIds
     periods: PeriodIds
     grid: tuple[int, ...] = ()
     """Ids of the periods results are given for: those observed and those made of parts."""
@@ -194,7 +195,7 @@ class Catalogue:
             target_variant=tuple(target_variant),
             scopes=tuple(order),
             shares=tuple((share, order.index(scope)) for share, scope in shares.items()),
-            units=OrgUnitIds.build(observations, tree),
+            org_units=OrgUnitIds.build(observations, tree),
             periods=PeriodIds.build(observations, [*bases, *extra_periods]),
         )
 

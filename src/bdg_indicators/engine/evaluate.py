@@ -19,11 +19,12 @@ from typing import Any
 
 import attrs
 
-from ..errors import BdgError, Location, Problem
-from ..observations import Observations
-from ..orgunits import OrgUnitTree
-from ..periods import Period
-from ..spec import Spec, Target
+from bdg_indicators.errors import BdgError, Location, Problem
+from bdg_indicators.observations import Observations
+from bdg_indicators.orgunits import OrgUnitTree
+from bdg_indicators.periods import Period
+from bdg_indicators.spec import Spec, Target
+
 from .backend import Backend
 from .catalogue import Catalogue
 from .judge import judge
@@ -53,9 +54,9 @@ class EngineResult:
 
 def _unit_ids(observations: Observations, cat: Catalogue) -> list[int] | None:
     """The catalogue's id of each of the observations' org units (``None``: the same ids)."""
-    if observations.org_units == cat.units.codes:
+    if observations.org_units == cat.org_units.codes:
         return None
-    index = cat.units.index
+    index = cat.org_units.index
     unknown = [code for code in observations.org_units if code not in index]
     if unknown:
         raise BdgError(
@@ -91,9 +92,7 @@ def run(
     own = engine.collect(own_rows(leaf, cat.max_slots))
     values = roll_up(cat, own, engine)
     made = set(values.filter(values["per"] >= cat.periods.observed)["per"].unique().to_list())
-    cat = attrs.evolve(
-        cat, grid=(*range(cat.periods.observed), *sorted(made))
-    )
+    cat = attrs.evolve(cat, grid=(*range(cat.periods.observed), *sorted(made)))
     lazy_values = engine.lazy(values)
     shares = share_values(cat, observations, lazy_values, engine)
     variants_lazy, bound = variant_values(cat, observations, lazy_values, shares, engine)

@@ -17,9 +17,10 @@ from typing import Any
 import attrs
 import narwhals as nw
 
-from ..errors import BdgError, Location, Problem
-from ..rules.comparisons import FORMULA_SIGNS, holds
-from ..rules.rational import Magnitude, Ratio, difference, where
+from bdg_indicators.errors import BdgError, Location, Problem
+from bdg_indicators.rules.comparisons import FORMULA_SIGNS, holds
+from bdg_indicators.rules.rational import Magnitude, Ratio, difference, where
+
 from .plan import Node, Num, Op, ShareOf, Slot
 
 __all__ = ["Compiler", "Condition", "Exact", "Reason"]
@@ -68,9 +69,7 @@ def _widen(ratio: Ratio) -> Ratio:
     return Ratio(cast(ratio.n), cast(ratio.d))
 
 
-def combine(
-    rule: Callable[..., Ratio], operands: Sequence[Exact], what: str
-) -> Exact:
+def combine(rule: Callable[..., Ratio], operands: Sequence[Exact], what: str) -> Exact:
     """Apply a rule (written with [`Ratio`][bdg_indicators.rules.rational.Ratio] operators) to
     exact numbers: its bound first, then 64-bit or 128-bit integers as the bound requires."""
     bound = rule(*[o.bound for o in operands])
@@ -126,7 +125,9 @@ class Compiler:
             return self.shares[node.index]
         if node.kind in FORMULA_SIGNS:
             left, right = (self.number(o) for o in node.operands)
-            return Condition(holds(FORMULA_SIGNS[node.kind], sign_difference(left, right, self.what)))
+            return Condition(
+                holds(FORMULA_SIGNS[node.kind], sign_difference(left, right, self.what))
+            )
         if node.kind in ("and", "or", "not"):
             conditions = [self.condition(o) for o in node.operands]
             if node.kind == "not":
@@ -146,7 +147,7 @@ class Compiler:
             rule = {"+": Ratio.__add__, "-": Ratio.__sub__, "*": Ratio.__mul__}[kind]
             return combine(rule, operands, self.what)
         if kind == "/":
-            left, right = operands
+            right = operands[1]
             zero = right.value.n == 0 if not isinstance(right.value.n, int) else None
             if zero is None and right.value.n == 0:
                 raise BdgError(  # pragma: no cover - a formula dividing by the constant 0
@@ -156,7 +157,9 @@ class Compiler:
             if zero is None:
                 return quotient
             self.reasons.append(Reason(zero, "zero-denominator", node.text))
-            value = Ratio(where(~zero, quotient.value.n, None), where(~zero, quotient.value.d, None))
+            value = Ratio(
+                where(~zero, quotient.value.n, None), where(~zero, quotient.value.d, None)
+            )
             return Exact(value, quotient.bound, quotient.wide)
         # min, max
         result = operands[0]
@@ -186,4 +189,5 @@ class Compiler:
         value = self.value(node)
         if isinstance(value, Condition):
             return value.expr
-        return value.value.n != 0
+        result: nw.Expr = value.value.n != 0
+        return result

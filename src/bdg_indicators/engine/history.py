@@ -22,7 +22,12 @@ def period_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     of the previous year (-1 when not in the catalogue)."""
     periods = cat.periods
     rows: dict[str, list[int]] = {
-        "per": [], "first": [], "end": [], "lclass": [], "prev_per": [], "prev_year_per": []
+        "per": [],
+        "first": [],
+        "end": [],
+        "lclass": [],
+        "prev_per": [],
+        "prev_year_per": [],
     }
     for pid, period in enumerate(periods.periods):
         previous = period.previous()
@@ -65,9 +70,11 @@ def earlier(
 def baselines(values: nw.LazyFrame[Any], periods: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """For each variant, org unit and length class (key ``gl``): the earliest period with a value
     (``b0_per``), its value (``b0n``, ``b0d``) and its end (``t0``)."""
-    valued = values.filter(~nw.col("vn").is_null()).join(
-        periods.select("per", "first", "end", "lclass"), on="per"
-    ).with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl"))
+    valued = (
+        values.filter(~nw.col("vn").is_null())
+        .join(periods.select("per", "first", "end", "lclass"), on="per")
+        .with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl"))
+    )
     earliest = valued.group_by("gl").agg(nw.col("first").min())
     return valued.join(earliest, on=["gl", "first"], how="inner").select(
         "gl",

@@ -14,16 +14,22 @@ from typing import Any
 
 import narwhals as nw
 
-from ..rules.change import absolute_change, annual_rate, goal_from_base, relative_change
-from ..rules.comparisons import ABOVE, BELOW, EQUAL, attainment, holds, margin
-from ..rules.progress import linear_expected
-from ..rules.rational import Magnitude, Ratio, choose, sign
-from ..rules.verdicts import Case, ladder
+from bdg_indicators.rules.change import (
+    absolute_change,
+    annual_rate,
+    goal_from_base,
+    relative_change,
+)
+from bdg_indicators.rules.comparisons import ABOVE, BELOW, EQUAL, attainment, holds, margin
+from bdg_indicators.rules.progress import linear_expected
+from bdg_indicators.rules.rational import Magnitude, Ratio, choose, sign
+from bdg_indicators.rules.verdicts import Case, ladder
+
 from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Exact, combine, sign_difference
-from .progress import growth_columns, trend_columns
 from .history import LENGTH_CLASSES, baselines, earlier, period_table
+from .progress import growth_columns, trend_columns
 from .schedule import OTHER, Schedule
 
 __all__ = ["judge"]
@@ -40,11 +46,11 @@ def _bound(values: list[Any]) -> Magnitude:
 def _units_attributes(cat: Catalogue, attributes: list[str], backend: Backend) -> nw.LazyFrame[Any]:
     """The attribute value code of each org unit (key ``ou * attributes + index``)."""
     rows: dict[str, list[Any]] = {"ua": [], "code": []}
-    tree = cat.units.tree
+    tree = cat.org_units.tree
     if tree is not None:
         for index, name in enumerate(attributes):
             values = cat.spec_attribute_values(name)
-            for ou, code in enumerate(cat.units.codes):
+            for ou, code in enumerate(cat.org_units.codes):
                 value = tree[code].attribute(name)
                 if value is not None:
                     rows["ua"].append(ou * max(len(attributes), 1) + index)
@@ -75,15 +81,17 @@ def judge(
         .join(head, on="hk", how="inner")
     )
     rows = _attribute_codes(cat, rows, attributes, backend)
-    rows = rows.with_columns(
-        (nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")
-    ).join(levels, on="lk", how="left")
+    rows = rows.with_columns((nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")).join(
+        levels, on="lk", how="left"
+    )
     rows = rows.join(periods, on="per")
     rows = earlier(rows, values, n_periods, "prev_per", "p")
     if any(p >= 0 for p in cat.prev_year_periods()):
         rows = earlier(rows, values, n_periods, "prev_year_per", "y")
     else:
-        rows = rows.with_columns(nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd"))
+        rows = rows.with_columns(
+            nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd")
+        )
     rows = earlier(rows, values, n_periods, "base_per", "b")
     if schedule.base is not None:
         rows = earlier(rows, values, n_periods, "show_base", "sb")
@@ -94,9 +102,9 @@ def judge(
         on="show_base",
         how="left",
     )
-    rows = rows.with_columns(
-        (nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")
-    ).join(baselines(values, periods), on="gl", how="left")
+    rows = rows.with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")).join(
+        baselines(values, periods), on="gl", how="left"
+    )
     return _decide(cat, rows, value_bound, schedule, method, backend)
 
 
@@ -115,7 +123,7 @@ def _attribute_codes(
     return rows.with_columns(
         nw.when(nw.col("attr_index") < 0)
         .then(nw.lit(-1))
-        .when(nw.lit(cat.units.tree is None))
+        .when(nw.lit(cat.org_units.tree is None))
         .then(nw.lit(-3))
         .otherwise(nw.col("code").fill_null(-2))
         .cast(nw.Int32)
@@ -144,7 +152,6 @@ def _decide(
     step_bound = Ratio(_bound(head["step_n"]), _bound(head["step_d"]))
     months = Magnitude(max((p.last + 1 for p in cat.periods.periods), default=1))
     what = "a comparison with a milestone"
-    bound = value_bound.bound
     value = _stored("vn", "vd", value_bound)
     # 1. the goal (from the base value for a change target) and the linear trajectory
     change_goal = combine(
@@ -259,15 +266,68 @@ def _decide(
 
 
 KEPT = (
-    "tid", "xid", "ou", "per", "vn", "vd", "reason_code", "reason_subject", "how", "used",
-    "expected", "children", "partial", "status", "mindex", "due", "attr", "gn", "gd", "en", "ed",
-    "b0_per", "b0n", "b0d", "pn", "pd", "yn", "yd", "bn", "bd", "sbn", "sbd", "base_per",
-    "show_base", "prev_per", "prev_year_per", "progress", "progress_note", "growth_value",
-    "growth_category", "growth_check", "growth_kind", "higher", "t0", "end", "t_goal",
-    "value_f", "threshold", "expected_f",
-    "previous_value", "change_previous", "change_previous_pct", "previous_year_value",
-    "change_previous_year", "change_previous_year_pct", "base_value", "change_base",
-    "change_base_pct", "attainment_pct", "margin", "annual_rate_pct", "baseline_value",
+    "tid",
+    "xid",
+    "ou",
+    "per",
+    "vn",
+    "vd",
+    "reason_code",
+    "reason_subject",
+    "how",
+    "used",
+    "expected",
+    "children",
+    "partial",
+    "status",
+    "mindex",
+    "due",
+    "attr",
+    "gn",
+    "gd",
+    "en",
+    "ed",
+    "b0_per",
+    "b0n",
+    "b0d",
+    "pn",
+    "pd",
+    "yn",
+    "yd",
+    "bn",
+    "bd",
+    "sbn",
+    "sbd",
+    "base_per",
+    "show_base",
+    "prev_per",
+    "prev_year_per",
+    "progress",
+    "progress_note",
+    "growth_value",
+    "growth_category",
+    "growth_check",
+    "growth_kind",
+    "higher",
+    "t0",
+    "end",
+    "t_goal",
+    "value_f",
+    "threshold",
+    "expected_f",
+    "previous_value",
+    "change_previous",
+    "change_previous_pct",
+    "previous_year_value",
+    "change_previous_year",
+    "change_previous_year_pct",
+    "base_value",
+    "change_base",
+    "change_base_pct",
+    "attainment_pct",
+    "margin",
+    "annual_rate_pct",
+    "baseline_value",
 )
 """The columns of the results the table and explanations read."""
 
@@ -302,9 +362,9 @@ def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return rows.with_columns(
         goal.alias("threshold"),
         as_float("en", "ed").alias("expected_f"),
-        nw.when(at_least & (nw.col("pg") > 0)).then(attainment(value, goal)).alias(
-            "attainment_pct"
-        ),
+        nw.when(at_least & (nw.col("pg") > 0))
+        .then(attainment(value, goal))
+        .alias("attainment_pct"),
         margin(value, goal).alias("margin"),
         nw.when((years >= 1) & (value > 0) & (base > 0))
         .then(annual_rate(value, base, years))
@@ -315,7 +375,7 @@ def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 def _limits(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     """Each variant's indicator limit (method 1) and direction (+1 higher, -1 lower, 0)."""
-    from ..spec import Better
+    from bdg_indicators.spec import Better
 
     columns: dict[str, list[Any]] = {"xid": [], "lim_n": [], "lim_d": [], "trend_direction": []}
     for xid, variant in enumerate(cat.variants):
@@ -343,7 +403,9 @@ def _criteria(cat: Catalogue, rows: nw.LazyFrame[Any]) -> nw.Expr:
     result: Any = nw.lit(None, nw.String)
     names = _criterion_names(cat)
     for i in reversed(range(count)):
-        value = Exact(Ratio(nw.col(f"c{i}_n"), nw.col(f"c{i}_d")), Ratio(Magnitude(10**12), Magnitude(10**12)))
+        value = Exact(
+            Ratio(nw.col(f"c{i}_n"), nw.col(f"c{i}_d")), Ratio(Magnitude(10**12), Magnitude(10**12))
+        )
         fails = ~holds(nw.col("me"), sign_difference(value, limit, what))
         applies = ~nw.col("me").is_null() & ~nw.col(f"c{i}_n").is_null()
         name: Any = nw.lit(None, nw.String)
@@ -351,7 +413,8 @@ def _criteria(cat: Catalogue, rows: nw.LazyFrame[Any]) -> nw.Expr:
             if i < len(found):
                 name = nw.when(nw.col("xid") == xid).then(nw.lit(found[i])).otherwise(name)
         result = nw.when((applies & fails).fill_null(False)).then(name).otherwise(result)
-    return result
+    named: nw.Expr = result
+    return named
 
 
 def _criterion_names(cat: Catalogue) -> dict[int, list[str]]:

@@ -20,11 +20,21 @@ from fractions import Fraction
 
 import attrs
 
-from .. import units as units_mod
-from ..formulas import BinaryOp, BoolOp, Call, Compare, Formula, Negate, Not, Number, Reference
-from ..formulas import Node as FormulaNode
-from ..rules.milestones import TimeBehaviour
-from ..spec import Aggregation, DataItem, Indicator, Spec, Target
+from bdg_indicators import units as units_mod
+from bdg_indicators.formulas import (
+    BinaryOp,
+    BoolOp,
+    Call,
+    Compare,
+    Formula,
+    Negate,
+    Not,
+    Number,
+    Reference,
+)
+from bdg_indicators.formulas import Node as FormulaNode
+from bdg_indicators.rules.milestones import TimeBehaviour
+from bdg_indicators.spec import Aggregation, DataItem, Indicator, Spec, Target
 
 __all__ = ["Node", "Num", "Op", "Scope", "Series", "Share", "ShareOf", "Slot", "Variant", "plan"]
 
@@ -285,17 +295,19 @@ def _degree(node: Node, scope: Scope, spec: Spec) -> int | None:
 
 
 def behaviour(root: Node, scope: Scope, spec: Spec) -> TimeBehaviour:
-    """Stock, rate or flow (see [`TimeBehaviour`][bdg_indicators.rules.milestones.TimeBehaviour])."""
-    flows = any(
-        spec.data_item(s.item).aggregation is Aggregation.SUM for s in scope.series
-    ) or any(behaviour(sh.condition, sh.scope, spec) is not TimeBehaviour.STOCK for sh in scope.shares)
+    """Stock, rate or flow: see [`TimeBehaviour`][bdg_indicators.rules.milestones.TimeBehaviour].
+
+    A share behaves as the condition it counts: counting communes where a rate of flows meets a
+    threshold is a rate, where a count of cases does, a flow."""
     inner = [behaviour(sh.condition, sh.scope, spec) for sh in scope.shares]
     if TimeBehaviour.FLOW in inner:
         return TimeBehaviour.FLOW
-    degree = _degree(root, scope, spec)
-    if degree != 0:
-        return TimeBehaviour.FLOW if flows else TimeBehaviour.STOCK
-    return TimeBehaviour.RATE if flows else TimeBehaviour.STOCK
+    flows = TimeBehaviour.RATE in inner or any(
+        spec.data_item(s.item).aggregation is Aggregation.SUM for s in scope.series
+    )
+    if not flows:
+        return TimeBehaviour.STOCK
+    return TimeBehaviour.RATE if _degree(root, scope, spec) == 0 else TimeBehaviour.FLOW
 
 
 def plan(spec: Spec, target: Target) -> Variant:

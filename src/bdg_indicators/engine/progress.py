@@ -15,7 +15,7 @@ from typing import Any
 
 import narwhals as nw
 
-from ..rules.progress import (
+from bdg_indicators.rules.progress import (
     CATEGORIES,
     GROWTH_THRESHOLDS,
     LIMIT_EXPONENT,
@@ -26,7 +26,7 @@ from ..rules.progress import (
     growth_test,
     ratio_test,
 )
-from ..rules.rational import sign
+from bdg_indicators.rules.rational import sign
 
 __all__ = ["growth_columns", "settle", "trend_columns"]
 
@@ -36,7 +36,8 @@ def _float(n: str, d: str) -> nw.Expr:
 
 
 def _sign(column: str) -> nw.Expr:
-    return sign(nw.col(column))
+    result: nw.Expr = sign(nw.col(column))
+    return result
 
 
 def growth_columns(rows: nw.LazyFrame[Any], wanted_on_track: nw.Expr) -> nw.LazyFrame[Any]:
@@ -82,13 +83,14 @@ def growth_columns(rows: nw.LazyFrame[Any], wanted_on_track: nw.Expr) -> nw.Lazy
     )
     uncertain = ~nw.col("met_goal") & (~high[1] | (~high[0] & ~medium[1]))
     defined = nw.col("growth_note").is_null() & nw.col("progress_row") & nw.col("has_baseline")
-    power = (x ** e_o - 1) * c / (z ** e_r - 1).abs()
+    power = (x**e_o - 1) * c / (z**e_r - 1).abs()
     return rows.with_columns(
         nw.when(defined).then(power).alias("growth_value"),
         nw.when(defined).then(category).alias("growth_category"),
-        nw.when(defined).then(nw.col("met_goal") | high[0]).otherwise(wanted_on_track).alias(
-            "growth_on_track"
-        ),
+        nw.when(defined)
+        .then(nw.col("met_goal") | high[0])
+        .otherwise(wanted_on_track)
+        .alias("growth_on_track"),
         (defined & uncertain).fill_null(False).alias("growth_check"),
         nw.when(defined).then(nw.lit("ratio")).alias("growth_kind"),
     )
@@ -106,9 +108,12 @@ def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.Lazy
     # |b0| and |limit| compared exactly: b ≤ L, L < b < 2L, b ≥ 2L
     b_l = nw.col("b0n").abs() * nw.col("lim_d")
     l_b = nw.col("lim_n").abs() * nw.col("b0d")
-    near = nw.when(b_l <= l_b).then(b_l.cast(nw.Float64) / l_b.cast(nw.Float64)).when(
-        b_l < 2 * l_b
-    ).then((2 * l_b - b_l).cast(nw.Float64) / l_b.cast(nw.Float64))
+    near = (
+        nw.when(b_l <= l_b)
+        .then(b_l.cast(nw.Float64) / l_b.cast(nw.Float64))
+        .when(b_l < 2 * l_b)
+        .then((2 * l_b - b_l).cast(nw.Float64) / l_b.cast(nw.Float64))
+    )
     reduced = ~nw.col("lim_n").is_null() & ~near.is_null() & (nw.col("lim_n") != 0)
     tests = []
     for theta in GROWTH_THRESHOLDS[:2]:
@@ -139,16 +144,19 @@ def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.Lazy
     ).fill_null(False)
     uncertain = ~tests[0][1] | (~tests[0][0] & ~tests[1][1])
     return rows.with_columns(
-        nw.when(defined).then((x**e_o - 1) * c).otherwise(nw.col("growth_value")).alias(
-            "growth_value"
-        ),
-        nw.when(defined).then(category).otherwise(nw.col("growth_category")).alias(
-            "growth_category"
-        ),
+        nw.when(defined)
+        .then((x**e_o - 1) * c)
+        .otherwise(nw.col("growth_value"))
+        .alias("growth_value"),
+        nw.when(defined)
+        .then(category)
+        .otherwise(nw.col("growth_category"))
+        .alias("growth_category"),
         (nw.col("growth_check") | (defined & uncertain)).fill_null(False).alias("growth_check"),
-        nw.when(defined).then(nw.lit("trend")).otherwise(nw.col("growth_kind")).alias(
-            "growth_kind"
-        ),
+        nw.when(defined)
+        .then(nw.lit("trend"))
+        .otherwise(nw.col("growth_kind"))
+        .alias("growth_kind"),
     )
 
 
@@ -168,7 +176,9 @@ def settle(results: Any) -> Any:
         fixes["_category"].append(category)
         on_track = "on_track" if category == CATEGORIES[0] else "off_track"
         fixes["_status"].append(row["status"] if trend else on_track)
-    patch = pl.DataFrame(fixes, schema={"_row": pl.UInt32, "_category": pl.String, "_status": pl.String})
+    patch = pl.DataFrame(
+        fixes, schema={"_row": pl.UInt32, "_category": pl.String, "_status": pl.String}
+    )
     return (
         results.join(patch, on="_row", how="left")
         .with_columns(

@@ -22,9 +22,10 @@ from typing import Any
 
 import narwhals as nw
 
-from ..observations import Observations
-from ..periods import PeriodKind
-from ..spec import Aggregation
+from bdg_indicators.observations import Observations
+from bdg_indicators.periods import PeriodKind
+from bdg_indicators.spec import Aggregation
+
 from .backend import Backend
 from .catalogue import Catalogue
 from .plan import Series
@@ -100,9 +101,7 @@ def leaf_rows(
 def _parts(rows: nw.LazyFrame[Any], cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     """Years and half-years made of their parts, where they have no row of their own."""
     periods, index = cat.periods.periods, cat.periods.index
-    parts: dict[str, list[int]] = {
-        "per": [], "whole": [], "rank": [], "count": [], "last": []
-    }
+    parts: dict[str, list[int]] = {"per": [], "whole": [], "rank": [], "count": [], "last": []}
     for pid in range(cat.periods.observed):
         period = periods[pid]
         if period.kind not in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH):
@@ -167,7 +166,7 @@ def own_rows(leaf: nw.LazyFrame[Any], slots: int) -> nw.LazyFrame[Any]:
 
 
 def _unit_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
-    units = cat.units
+    units = cat.org_units
     return backend.table(
         {
             "ou": list(range(len(units.codes))),
@@ -182,7 +181,7 @@ def expected_table(cat: Catalogue, own: Any) -> Any:
     """How many reporting org units each org unit covers, per scope (a Polars frame)."""
     import polars as pl
 
-    levels = cat.units.levels
+    levels = cat.org_units.levels
     reporting: dict[int, set[str | None]] = {}
     for scope, unit in own.select("scope", "ou").unique().iter_rows():
         reporting.setdefault(scope, set()).add(levels[unit])
@@ -191,7 +190,7 @@ def expected_table(cat: Catalogue, own: Any) -> Any:
     for scope in range(len(cat.scopes)):
         found = frozenset(reporting.get(scope, ()))
         if found not in counts:
-            counts[found] = cat.units.expected(found)  # type: ignore[arg-type]
+            counts[found] = cat.org_units.expected(found)  # type: ignore[arg-type]
         frames.append(
             pl.DataFrame(
                 {
@@ -211,7 +210,9 @@ def _scope_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     for scope in cat.scopes:
         full.append((1 << len(scope.series)) - 1)
         summable.append(
-            all(cat.spec.data_item(s.item).aggregation is not Aggregation.NONE for s in scope.series)
+            all(
+                cat.spec.data_item(s.item).aggregation is not Aggregation.NONE for s in scope.series
+            )
         )
     return backend.table(
         {"scope": list(range(len(cat.scopes))), "full": full, "summable": summable},
@@ -254,7 +255,7 @@ def roll_up(cat: Catalogue, own: Any, backend: Backend) -> Any:
         )
     )
     levels = [complete]
-    for depth in range(max(cat.units.depths, default=0), 0, -1):
+    for depth in range(max(cat.org_units.depths, default=0), 0, -1):
         current = pl.concat(levels, how="vertical_relaxed")
         summed = _sum_level(backend.lazy(current), units, depth, slots)
         new = backend.collect(
@@ -282,9 +283,9 @@ def roll_up(cat: Catalogue, own: Any, backend: Backend) -> Any:
         )
     ).join(values.select("scope", "ou", "per"), on=["scope", "ou", "per"], how="anti")
     everything = pl.concat([values, partial.select(values.columns)], how="vertical_relaxed")
-    return everything.join(
-        expected_table(cat, own), on=["scope", "ou"], how="left"
-    ).drop("summable")
+    return everything.join(expected_table(cat, own), on=["scope", "ou"], how="left").drop(
+        "summable"
+    )
 
 
 def _sum_level(

@@ -13,11 +13,12 @@ from typing import Any
 
 import narwhals as nw
 
-from ..periods import Period
-from ..rules.change import change_mask, change_step
-from ..rules.comparisons import BELOW, EQUAL, ABOVE, bounds
-from ..rules.milestones import first_due, governing, wants_higher
-from ..spec import Change, ChangeKind, Comparison, ComparisonOp, Target
+from bdg_indicators.periods import Period
+from bdg_indicators.rules.change import change_mask, change_step
+from bdg_indicators.rules.comparisons import ABOVE, BELOW, EQUAL, Bound, bounds
+from bdg_indicators.rules.milestones import first_due, governing, wants_higher
+from bdg_indicators.spec import Change, ChangeKind, Comparison, ComparisonOp, Target
+
 from .backend import Backend
 from .catalogue import Catalogue
 
@@ -66,11 +67,10 @@ LEVELS = {
 }
 
 
-def _goal(comparison: Comparison, found: tuple[Any, ...]) -> Fraction:
-    """The value a comparison aims at, for progress: its threshold, the middle of a range."""
-    if comparison.op is ComparisonOp.BETWEEN:
-        return (found[0].threshold + found[1].threshold) / 2
-    if comparison.op is ComparisonOp.ABOUT:
+def _goal(comparison: Comparison, found: tuple[Bound, ...]) -> Fraction:
+    """The value a comparison aims at, for progress: its threshold, the middle of a range (and
+    of ``about``'s tolerance band, which is the threshold)."""
+    if comparison.op in (ComparisonOp.BETWEEN, ComparisonOp.ABOUT):
         return (found[0].threshold + found[1].threshold) / 2
     return found[0].threshold
 

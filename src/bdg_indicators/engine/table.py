@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules.statuses import REASONS
+from bdg_indicators.rules.statuses import REASONS
+
 from .catalogue import Catalogue
 from .rollup import HOW
 
@@ -84,7 +85,7 @@ def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], metho
     indicators = [cat.variants[x].indicator for x in cat.target_variant]
     periods = [str(p) for p in cat.periods.periods]
     verification = {
-        (tid, per): t.source_at(cat.periods.periods[per]).status.value
+        (tid, per): t.source_at(cat.periods.periods[per]).verification.value
         for tid, t in enumerate(cat.targets)
         for per in cat.result_periods
     }
@@ -95,7 +96,7 @@ def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], metho
         _names("tid", [goals[t] for t in targets]).alias("goal"),
         _names("tid", targets).alias("target"),
         _names("tid", [i.id for i in indicators]).alias("indicator"),
-        _names("ou", list(cat.units.codes)).alias("org_unit"),
+        _names("ou", list(cat.org_units.codes)).alias("org_unit"),
         _names("per", periods).alias("period"),
         pl.col("value_f").alias("value"),
         pl.col("vn").alias("value_num"),

@@ -8,18 +8,18 @@ exact numerator and denominator (``vn``, ``vd``) or no value with the reason
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import narwhals as nw
 
-from ..observations import Observations
-from ..spec import Aggregation, Coverage
+from bdg_indicators.observations import Observations
+from bdg_indicators.rules.rational import Magnitude, Ratio
+from bdg_indicators.spec import Aggregation, Coverage
+
 from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Compiler, Condition, Exact, combine
 from .plan import Scope, Share
-from ..rules.rational import Magnitude, Ratio
 
 __all__ = ["share_values", "variant_values"]
 
@@ -41,7 +41,9 @@ def _missing(scope: Scope, cat: Catalogue, columns: dict[str, nw.Expr]) -> tuple
     mask = columns["mask"]
     code: Any = nw.lit(None, nw.String)
     subject: Any = nw.lit(None, nw.String)
-    summable = all(cat.spec.data_item(s.item).aggregation is not Aggregation.NONE for s in scope.series)
+    summable = all(
+        cat.spec.data_item(s.item).aggregation is not Aggregation.NONE for s in scope.series
+    )
     for j in reversed(range(len(scope.series))):
         absent = (mask // (1 << j)) % 2 == 0
         name = str(scope.series[j])
@@ -49,22 +51,28 @@ def _missing(scope: Scope, cat: Catalogue, columns: dict[str, nw.Expr]) -> tuple
             not summable
             and cat.spec.data_item(scope.series[j].item).aggregation is Aggregation.NONE
         )
-        code = nw.when(absent).then(
-            nw.when(columns["has_children"] & nw.lit(not_summed))
-            .then(nw.lit("not-summed"))
-            .otherwise(nw.lit("missing-series"))
-        ).otherwise(code)
+        code = (
+            nw.when(absent)
+            .then(
+                nw.when(columns["has_children"] & nw.lit(not_summed))
+                .then(nw.lit("not-summed"))
+                .otherwise(nw.lit("missing-series"))
+            )
+            .otherwise(code)
+        )
         subject = nw.when(absent).then(nw.lit(name)).otherwise(subject)
     return code, subject
 
 
 def _grid(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
-    units = backend.table({"ou": list(range(len(cat.units.codes)))}, {"ou": nw.Int32})
+    units = backend.table({"ou": list(range(len(cat.org_units.codes)))}, {"ou": nw.Int32})
     periods = backend.table({"per": list(cat.result_periods)}, {"per": nw.Int32})
     children = backend.table(
         {
-            "ou": list(range(len(cat.units.codes))),
-            "has_children": [bool(cat.units.children.get(u)) for u in range(len(cat.units.codes))],
+            "ou": list(range(len(cat.org_units.codes))),
+            "has_children": [
+                bool(cat.org_units.children.get(u)) for u in range(len(cat.org_units.codes))
+            ],
         },
         {"ou": nw.Int32, "has_children": nw.Boolean},
     )
@@ -72,7 +80,11 @@ def _grid(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
 
 
 def _scope_rows(
-    cat: Catalogue, scope_id: int, values: nw.LazyFrame[Any], shares: dict[int, Any], backend: Backend
+    cat: Catalogue,
+    scope_id: int,
+    values: nw.LazyFrame[Any],
+    shares: dict[int, Any],
+    backend: Backend,
 ) -> nw.LazyFrame[Any]:
     """The grid of one scope: its rolled-up series and the shares it counts."""
     scope = cat.scopes[scope_id]
@@ -96,7 +108,8 @@ def _share_index(cat: Catalogue, share: Share) -> int:
 def _share_exacts(scope: Scope, units: int) -> list[Exact]:
     bound = Ratio(Magnitude(max(units, 1)), Magnitude(max(units, 1)))
     return [
-        Exact(Ratio(nw.col(f"sh{k}_n"), nw.col(f"sh{k}_d")), bound) for k in range(len(scope.shares))
+        Exact(Ratio(nw.col(f"sh{k}_n"), nw.col(f"sh{k}_d")), bound)
+        for k in range(len(scope.shares))
     ]
 
 
@@ -115,7 +128,7 @@ def share_values(
         full = (1 << len(scope.series)) - 1
         compiler = Compiler(
             slots=slot_values(scope, observations),
-            shares=_share_exacts(scope, len(cat.units.codes)),
+            shares=_share_exacts(scope, len(cat.org_units.codes)),
             names=[str(s) for s in scope.series],
             what=share.text,
         )
@@ -126,12 +139,10 @@ def share_values(
             if share.among is not None
             else nw.lit(True)
         )
-        members = [
-            u for u, level in enumerate(cat.units.levels) if level == share.level
-        ]
-        pairs = {"member": [], "ou": []}
+        members = [u for u, level in enumerate(cat.org_units.levels) if level == share.level]
+        pairs: dict[str, list[int]] = {"member": [], "ou": []}
         for member in members:
-            for unit in (member, *cat.units.ancestors(member)):
+            for unit in (member, *cat.org_units.ancestors(member)):
                 pairs["member"].append(member)
                 pairs["ou"].append(unit)
         links = backend.table(pairs, {"member": nw.Int32, "ou": nw.Int32})
@@ -188,7 +199,7 @@ def variant_values(
         made.append(_variant(cat, observations, xid, variant, frame, criteria))
     wide = any(exact.wide for _, exact in made)
     dtype = nw.Int128 if wide else nw.Int64
-    units, periods = len(cat.units.codes), len(cat.periods.periods)
+    units, periods = len(cat.org_units.codes), len(cat.periods.periods)
     group = nw.col("xid").cast(nw.Int64) * units + nw.col("ou")
     frames = [
         frame.with_columns(
@@ -203,7 +214,9 @@ def variant_values(
         Magnitude(max((e.bound.n.m for _, e in made), default=1)),
         Magnitude(max((e.bound.d.m for _, e in made), default=1)),
     )
-    return nw.concat(frames, how="vertical"), Exact(Ratio(nw.col("vn"), nw.col("vd")), largest, wide)
+    return nw.concat(frames, how="vertical"), Exact(
+        Ratio(nw.col("vn"), nw.col("vd")), largest, wide
+    )
 
 
 def _variant(
@@ -218,13 +231,15 @@ def _variant(
     slots = slot_values(scope, observations)
     compiler = Compiler(
         slots=slots,
-        shares=_share_exacts(scope, len(cat.units.codes)),
+        shares=_share_exacts(scope, len(cat.org_units.codes)),
         names=[str(s) for s in scope.series],
         what=f"indicator `{variant.indicator.id}`",
     )
     result = compiler.value(variant.root)
     if isinstance(result, Condition):
-        exact = Exact(Ratio(nw.when(result.expr).then(1).otherwise(0) , 1), Ratio(Magnitude(1), Magnitude(1)))
+        exact = Exact(
+            Ratio(nw.when(result.expr).then(1).otherwise(0), 1), Ratio(Magnitude(1), Magnitude(1))
+        )
         exact = Exact(Ratio(nw.when(~result.expr.is_null()).then(exact.value.n), 1), exact.bound)
     else:
         exact = combine(lambda v: v.scaled(variant.indicator.factor), (result,), compiler.what)
@@ -236,7 +251,7 @@ def _variant(
     )
     codes: list[tuple[nw.Expr, nw.Expr, nw.Expr]] = [(~complete, missing_code, missing_subject)]
     for k in range(len(scope.shares)):
-        if cat.units.tree is None:
+        if cat.org_units.tree is None:
             codes.append((nw.lit(True), nw.lit("share-needs-tree"), nw.lit(scope.shares[k].level)))
             continue
         codes.append(
@@ -274,7 +289,10 @@ def _variant(
                 nw.lit(10 ** observations.scales.get(item, 0), nw.Int64).alias(f"c{i}_d"),
             ]
         else:
-            crit += [nw.lit(None, nw.Int64).alias(f"c{i}_n"), nw.lit(None, nw.Int64).alias(f"c{i}_d")]
+            crit += [
+                nw.lit(None, nw.Int64).alias(f"c{i}_n"),
+                nw.lit(None, nw.Int64).alias(f"c{i}_d"),
+            ]
     made = frame.select(
         nw.lit(xid, nw.Int32).alias("xid"),
         "ou",

@@ -1,6 +1,6 @@
 """Explanations: one result, step by step, from the engine's own tables, for people or as data."""
 
-from . import trace as trace_module
+from . import trace as trace_module  # the module, for BIG_SCOPE
 from .text import explanation_dict, explanation_text
 from .trace import (
     ChangeFigures,
@@ -22,4 +22,5 @@ __all__ = [
     "explanation_dict",
     "explanation_text",
     "trace",
+    "trace_module",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..describe import (
+from bdg_indicators.describe import (
     describe_milestone,
     describe_period,
     describe_status,
@@ -13,7 +13,8 @@ from ..describe import (
     format_number,
     format_unit,
 )
-from ..rules.statuses import STATUS_WORDS, Status, reason_text
+from bdg_indicators.rules.statuses import STATUS_WORDS, Status, reason_text
+
 from .trace import Explanation, SeriesValue
 
 __all__ = ["explanation_dict", "explanation_text"]
@@ -72,7 +73,7 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
         "target_label": {"vi": case.target.label.vi, "en": case.target.label.en},
         "source": {
             "clause": source.clause,
-            "status": source.status.value,
+            "verification": source.verification.value,
             "wording": source.wording,
             "amendment": source.amendment,
             "note": source.note,
@@ -236,7 +237,9 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _series_lines(series: SeriesValue, case: Explanation, w: dict[str, str], lang: str) -> list[str]:
+def _series_lines(
+    series: SeriesValue, case: Explanation, w: dict[str, str], lang: str
+) -> list[str]:
     contributed = sum(c.contributed for c in case.children)
     how = w.get(series.how, series.how).format(n=contributed, of=len(case.children))
     shown = w["missing"] if series.value is None else format_number(series.value, None, lang)

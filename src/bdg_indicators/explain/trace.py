@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import BdgError, Location, Problem
-from ..periods import Period, parse_period
-from ..spec import Indicator, Milestone, Target
-from ..engine.rollup import HOW, series_key
-from ..rules.change import absolute_change, annual_rate, relative_change
+from bdg_indicators.engine.rollup import HOW, series_key
+from bdg_indicators.errors import BdgError, Location, Problem
+from bdg_indicators.periods import Period, parse_period
+from bdg_indicators.rules.change import absolute_change, annual_rate, relative_change
+from bdg_indicators.spec import Indicator, Milestone, Target
 
 if TYPE_CHECKING:
-    from ..evaluation import EvaluationResult
+    from bdg_indicators.evaluation import EvaluationResult
 
 __all__ = [
     "ChangeFigures",
@@ -186,7 +186,8 @@ class _Reader:
                 f"{', '.join(str(self.cat.periods.periods[p]) for p in self.cat.result_periods)})",
                 self.cat.spec.id,
             )
-        return found.row(0, named=True)
+        row: dict[str, Any] = found.row(0, named=True)
+        return row
 
     def scope_rows(self, scope: int, units: list[int], per: int) -> dict[int, dict[str, Any]]:
         import polars as pl
@@ -212,11 +213,9 @@ class _Reader:
             return []
         key_expr: Any = pl.col("data_item").cast(pl.Int64)
         for b in self.obs.breakdowns:
-            key_expr = key_expr * (len(self.obs.breakdown_values[b]) + 1) + pl.col(b).cast(
-                pl.Int64
-            )
+            key_expr = key_expr * (len(self.obs.breakdown_values[b]) + 1) + pl.col(b).cast(pl.Int64)
         rows = frame.filter(pl.col("period").is_in(periods) & (key_expr == key))
-        code = self.cat.units.codes[ou]
+        code = self.cat.org_units.codes[ou]
         result = []
         for row in rows.sort("period", "file", "row").iter_rows(named=True):
             item = self.obs.data_items[row["data_item"]]
@@ -233,8 +232,8 @@ class _Reader:
         return result
 
     def _obs_unit(self, ou: int) -> int:
-        code = self.cat.units.codes[ou]
-        if self.obs.org_units == self.cat.units.codes:
+        code = self.cat.org_units.codes[ou]
+        if self.obs.org_units == self.cat.org_units.codes:
             return ou
         return self.obs.org_units.index(code)
 
@@ -258,14 +257,12 @@ def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesVa
     result = []
     for j, series in enumerate(scope.series):
         present = row is not None and (row["mask"] >> j) & 1
-        value = (
-            reader.obs.value(series.item, row[f"x{j}"]) if present and row is not None else None
-        )
+        value = reader.obs.value(series.item, row[f"x{j}"]) if present and row is not None else None
         rows = _contributions(reader, scope_id, j, ou, per, how) if present else []
         result.append(
             SeriesValue(
                 series=str(series),
-                org_unit=cat.units.codes[ou],
+                org_unit=cat.org_units.codes[ou],
                 period=str(cat.periods.periods[per]),
                 value=value,
                 how=how if present else "missing",
@@ -287,7 +284,7 @@ def _contributions(
         return reader.observation_rows(ou, _parts(cat, per), key)
     if how != "summed" or _scope_size(cat, ou) > BIG_SCOPE:
         return []
-    children = list(cat.units.children.get(ou, ()))
+    children = list(cat.org_units.children.get(ou, ()))
     rows = reader.scope_rows(scope_id, children, per)
     full = (1 << len(cat.scopes[scope_id].series)) - 1
     found = []
@@ -302,7 +299,7 @@ def _scope_size(cat: Any, ou: int) -> int:
     count, stack = 0, [ou]
     while stack and count <= BIG_SCOPE:
         unit = stack.pop()
-        children = cat.units.children.get(unit, ())
+        children = cat.org_units.children.get(unit, ())
         count += len(children)
         stack.extend(children)
     return count
@@ -311,7 +308,7 @@ def _scope_size(cat: Any, ou: int) -> int:
 def _children(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[ChildValue, ...]:
     cat = reader.cat
     scope = cat.scopes[scope_id]
-    children = list(cat.units.children.get(ou, ()))
+    children = list(cat.org_units.children.get(ou, ()))
     rows = reader.scope_rows(scope_id, children, per)
     full = (1 << len(scope.series)) - 1
     result = []
@@ -323,7 +320,7 @@ def _children(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[ChildV
         )
         result.append(
             ChildValue(
-                org_unit=cat.units.codes[child],
+                org_unit=cat.org_units.codes[child],
                 values=values,
                 contributed=bool(row and row["mask"] == full),
                 used=int(row["used"]) if row and row["mask"] == full else 0,
@@ -332,15 +329,17 @@ def _children(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[ChildV
     return tuple(result)
 
 
-def _ids(result: EvaluationResult, target: str, org_unit: str, period: str | Period) -> tuple[int, int, int]:
+def _ids(
+    result: EvaluationResult, target: str, org_unit: str, period: str | Period
+) -> tuple[int, int, int]:
     cat = result.engine.catalogue
     ids = [t.id for t in cat.targets]
     if target not in ids:
         raise _problem("unknown-target", f"no target `{target}` in {cat.spec.id}", cat.spec.id)
-    if org_unit not in cat.units.index:
+    if org_unit not in cat.org_units.index:
         import difflib
 
-        close = difflib.get_close_matches(org_unit, list(cat.units.codes), n=1)
+        close = difflib.get_close_matches(org_unit, list(cat.org_units.codes), n=1)
         raise _problem(
             "unknown-org-unit",
             f"unknown org unit `{org_unit}`",
@@ -357,7 +356,7 @@ def _ids(result: EvaluationResult, target: str, org_unit: str, period: str | Per
             "periods with data: "
             + ", ".join(str(cat.periods.periods[p]) for p in cat.result_periods),
         )
-    return ids.index(target), cat.units.index[org_unit], per
+    return ids.index(target), cat.org_units.index[org_unit], per
 
 
 def trace(
@@ -374,7 +373,7 @@ def trace(
     when = cat.periods.periods[per]
     milestones = target_obj.milestones_at(when)
     milestone = milestones[row["mindex"]] if row["mindex"] is not None else None
-    tree = cat.units.tree
+    tree = cat.org_units.tree
     inputs = _inputs(reader, scope_id, ou, per)
     summed = any(s.how == "summed" for s in inputs)
     base_per = row["base_per"] if row["base_per"] is not None else row["show_base"]
@@ -404,8 +403,12 @@ def trace(
         else None,
         base=None,
         base_period=base_period,
-        base_value=_fraction(row, "bn", "bd") if row["base_per"] is not None else _fraction(row, "sbn", "sbd"),
-        base_inputs=_inputs(reader, scope_id, ou, base_per) if base_per is not None and base_per >= 0 else (),
+        base_value=_fraction(row, "bn", "bd")
+        if row["base_per"] is not None
+        else _fraction(row, "sbn", "sbd"),
+        base_inputs=_inputs(reader, scope_id, ou, base_per)
+        if base_per is not None and base_per >= 0
+        else (),
         progress=_progress(reader, row, scope_id, ou, milestone),
         changes=_changes(cat, row, base_period),
         method=result.method,
@@ -422,8 +425,8 @@ def _progress(
     if row["progress"] is None or milestone is None:
         return None
     cat = reader.cat
-    from ..rules.milestones import first_due
-    from ..rules.progress import LINEAR
+    from bdg_indicators.rules.milestones import first_due
+    from bdg_indicators.rules.progress import LINEAR
 
     b0 = row["b0_per"]
     return Progress(
@@ -438,7 +441,9 @@ def _progress(
     )
 
 
-def _changes(cat: Any, row: dict[str, Any], base_period: Period | None) -> tuple[ChangeFigures, ...]:
+def _changes(
+    cat: Any, row: dict[str, Any], base_period: Period | None
+) -> tuple[ChangeFigures, ...]:
     value = _fraction(row, "vn", "vd")
     result = []
     against = [("previous", "prev_per", "pn", "pd"), ("previous_year", "prev_year_per", "yn", "yd")]

@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import Location, ObservationError, Problem
-from ..orgunits import OrgUnitTree
-from ..spec import Spec
+from bdg_indicators.errors import Location, ObservationError, Problem
+from bdg_indicators.orgunits import OrgUnitTree
+from bdg_indicators.spec import Spec
+
 from .rows import REQUIRED_COLUMNS, Checker, Codes
 from .sources import read_source
 from .tables import drop_duplicates, reject_parts_over_wholes, row_key
@@ -160,15 +161,13 @@ def read_observations(
     a located reason, never silently dropped. Raises
     [`ObservationError`][bdg_indicators.ObservationError] only when no source can be read at all.
     """
-    import polars as pl
-
     if locale not in ("machine", "vi"):
         raise ValueError("locale is 'machine' or 'vi'")
     units = Codes()
     if org_units is not None:
-        units = Codes(names=list(org_units.units), fixed=True)
+        units = Codes(names=list(org_units.org_units), fixed=True)
         units.index = {code: i for i, code in enumerate(units.names)}
-    checker = Checker(spec=spec, org_units=org_units, locale=locale, units=units)
+    checker = Checker(spec=spec, org_units=org_units, locale=locale, org_unit_codes=units)
     frames: list[pl.DataFrame] = []
     files: list[str] = []
     rows_read = readable = 0
@@ -237,7 +236,7 @@ def _assemble(
     values = {b: spec.breakdown(b).value_ids() for b in breakdowns}
     key_columns = ["org_unit", "period", "data_item", *breakdowns]
     sizes = [
-        max(len(checker.units.names), 1),
+        max(len(checker.org_unit_codes.names), 1),
         max(len(checker.periods.names), 1),
         max(len(items), 1),
         *[len(values[b]) + 1 for b in breakdowns],
@@ -255,7 +254,7 @@ def _assemble(
     return Observations(
         encoded=table,
         files=tuple(files),
-        org_units=tuple(checker.units.names),
+        org_units=tuple(checker.org_unit_codes.names),
         periods=tuple(checker.periods.names),
         data_items=items,
         breakdowns=breakdowns,

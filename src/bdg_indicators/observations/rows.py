@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .. import units as units_mod
-from ..errors import Location, Problem, Severity
-from ..orgunits import OrgUnitTree
-from ..periods import parse_period
-from ..spec import Spec, ValueKind
+from bdg_indicators import units as units_mod
+from bdg_indicators.errors import Location, Problem, Severity
+from bdg_indicators.orgunits import OrgUnitTree
+from bdg_indicators.periods import parse_period
+from bdg_indicators.spec import Spec, ValueKind
+
 from .numbers import State, parse_values
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ class Checker:
     spec: Spec
     org_units: OrgUnitTree | None
     locale: str
-    units: Codes
+    org_unit_codes: Codes
+    """The ids of org-unit codes."""
     periods: Codes = attrs.Factory(Codes)
     notes: list[Problem] = attrs.Factory(list)
     """Problems of whole tables."""
@@ -152,7 +154,7 @@ class Checker:
         )
 
     def _org_unit(self, code: str) -> int:
-        return self.units.id(_nfc(code))
+        return self.org_unit_codes.id(_nfc(code))
 
     def _period(self, text: str) -> int:
         try:
@@ -221,8 +223,9 @@ class Checker:
             *[pl.col(f"{b}__id").cast(pl.Int16).clip(lower_bound=0).alias(b) for b in breakdowns],
             "num",
             "dec",
-            (pl.col("source").cast(pl.String) if "source" in columns else pl.lit(None, pl.String))
-            .alias("source"),
+            (
+                pl.col("source").cast(pl.String) if "source" in columns else pl.lit(None, pl.String)
+            ).alias("source"),
         )
 
     # -- rejected rows
@@ -261,7 +264,7 @@ class Checker:
         if code == "unknown-org-unit":
             if raw is None or not str(raw).strip():
                 return "no org unit code", None
-            known = list(self.org_units.units) if self.org_units else []
+            known = list(self.org_units.org_units) if self.org_units else []
             return f"unknown org unit `{raw}`", self._hint("org units", str(raw), lambda: known)
         if code == "unknown-data-item":
             if raw is None or not str(raw).strip():

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._yaml import decode_text
-from ..errors import Location, ObservationError, Problem, Severity
+from bdg_indicators._yaml import decode_text
+from bdg_indicators.errors import Location, ObservationError, Problem, Severity
 
 if TYPE_CHECKING:
     import polars as pl

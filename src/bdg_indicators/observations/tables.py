@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Location, Problem
-from ..spec import Spec
+from bdg_indicators.errors import Location, Problem
+from bdg_indicators.spec import Spec
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,7 +37,7 @@ def row_key(sizes: Sequence[int], columns: Sequence[str], item: Any = None) -> p
 
 
 def _show(num: int, item: str, scales: Mapping[str, int]) -> str:
-    from ..describe import format_number
+    from bdg_indicators.describe import format_number
 
     return format_number(Fraction(num, 10 ** scales.get(item, 0)), None, "en")
 

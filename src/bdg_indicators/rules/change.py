@@ -13,11 +13,11 @@ floating point, with the same functions.
 from __future__ import annotations
 
 from fractions import Fraction
-
-from ..spec import Change, ChangeKind, Direction
-from .comparisons import ABOVE, BELOW, EQUAL
 from typing import Any
 
+from bdg_indicators.spec import Change, ChangeKind, Direction
+
+from .comparisons import ABOVE, BELOW, EQUAL
 from .rational import Ratio, choose
 
 __all__ = [

@@ -5,7 +5,8 @@ A comparison holds or not according to the **sign of value − threshold**: "t�
 (``at_least``) allows the signs 0 and +1, "trên 35%" (``more_than``) only +1. The table
 [`COMPARATORS`][bdg_indicators.rules.comparisons.COMPARATORS] gives, for each operator of the
 spec format, the signs it allows and its Vietnamese and English wording; the operators of
-formulas (``>=``, ``<`` ...) are in [`FORMULA_SIGNS`][bdg_indicators.rules.comparisons.FORMULA_SIGNS].
+formulas (``>=``, ``<`` ...) are in
+[`FORMULA_SIGNS`][bdg_indicators.rules.comparisons.FORMULA_SIGNS].
 ``about`` and ``between`` are two bounds each. [`holds`][bdg_indicators.rules.comparisons.holds]
 tests a sign against an allowed set, for one value or for a whole column.
 """
@@ -17,7 +18,8 @@ from typing import Any
 
 import attrs
 
-from ..spec import Comparison, ComparisonOp
+from bdg_indicators.spec import Comparison, ComparisonOp
+
 from .rational import Ratio, difference, is_expression, where
 
 __all__ = [

@@ -19,8 +19,8 @@ import enum
 
 import attrs
 
-from ..periods import Period
-from ..spec import Better, Change, ComparisonOp, Direction, Milestone, Target, WhenKind
+from bdg_indicators.periods import Period
+from bdg_indicators.spec import Better, Change, ComparisonOp, Direction, Milestone, Target, WhenKind
 
 __all__ = ["Governing", "TimeBehaviour", "first_due", "governing", "wants_higher"]
 

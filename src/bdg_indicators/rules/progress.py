@@ -47,9 +47,9 @@ __all__ = [
     "OPEN_SDG_1",
     "OPEN_SDG_2",
     "RATIO_THRESHOLDS",
+    "Affine",
     "Method",
     "Power",
-    "Affine",
     "Term",
     "exact_sign",
     "exact_test",
@@ -223,7 +223,10 @@ def exact_test(test: Affine) -> int:
     """The sign of a test with Fraction inputs, exactly."""
     return exact_sign(
         Fraction(test.constant),
-        [(Fraction(t.coefficient), Power(Fraction(t.base), Fraction(t.exponent))) for t in test.terms],
+        [
+            (Fraction(t.coefficient), Power(Fraction(t.base), Fraction(t.exponent)))
+            for t in test.terms
+        ],
     )
 
 

@@ -75,36 +75,54 @@ REASONS: dict[str, Reason] = {
         # --- no value
         _reason("missing-series", "không có số liệu {s}", "no data for {s}"),
         _reason("zero-denominator", "mẫu số bằng 0: {s} = 0", "zero denominator: {s} = 0"),
-        _reason("incomplete-coverage", "chỉ {s} đơn vị báo cáo đủ số liệu, chỉ số yêu cầu đủ tất cả",
+        _reason(
+            "incomplete-coverage",
+            "chỉ {s} đơn vị báo cáo đủ số liệu, chỉ số yêu cầu đủ tất cả",
             "only {s} org units reported every series, and the indicator requires them all",
         ),
-        _reason("not-summed", "`{s}` không được cộng dồn theo đơn vị (aggregation: none)",
+        _reason(
+            "not-summed",
+            "`{s}` không được cộng dồn theo đơn vị (aggregation: none)",
             en="`{s}` is not summed over org units (aggregation: none)",
         ),
         _reason("share-empty", "không có {s} nào để đếm", "no {s} to count"),
-        _reason("share-needs-tree", "share() đếm các đơn vị trong cây đơn vị: cần danh sách đơn vị (--org-units)",
+        _reason(
+            "share-needs-tree",
+            "share() đếm các đơn vị trong cây đơn vị: cần danh sách đơn vị (--org-units)",
             en="share() counts the org units of a tree: give the org units (--org-units)",
         ),
         # --- no verdict
-        _reason("no-milestone", "không có mốc nào đến hạn hoặc sắp tới",
+        _reason(
+            "no-milestone",
+            "không có mốc nào đến hạn hoặc sắp tới",
             "no milestone due or ahead",
         ),
-        _reason("base-period", "kỳ gốc {s} hoặc trước kỳ gốc: chỉ tiêu thay đổi chưa áp dụng",
+        _reason(
+            "base-period",
+            "kỳ gốc {s} hoặc trước kỳ gốc: chỉ tiêu thay đổi chưa áp dụng",
             "the base period {s} or before it: a change target does not apply yet",
         ),
-        _reason("period-length", "số liệu cộng dồn theo thời gian chỉ so sánh được với mốc đặt cho kỳ {s} tháng",
+        _reason(
+            "period-length",
+            "số liệu cộng dồn theo thời gian chỉ so sánh được với mốc đặt cho kỳ {s} tháng",
             "summed data are compared only with a milestone set for periods of the same "
             "length ({s} months)",
         ),
-        _reason("attribute-missing", "đơn vị này chưa ghi thuộc tính `{s}`",
+        _reason(
+            "attribute-missing",
+            "đơn vị này chưa ghi thuộc tính `{s}`",
             "the attribute `{s}` is not recorded for this org unit",
         ),
-        _reason("attribute-unknown", "ngưỡng phụ thuộc thuộc tính `{s}` của đơn vị: cần danh sách đơn vị (--org-units)",
+        _reason(
+            "attribute-unknown",
+            "ngưỡng phụ thuộc thuộc tính `{s}` của đơn vị: cần danh sách đơn vị (--org-units)",
             en="the threshold depends on the org-unit attribute `{s}`: give the org units "
             "(--org-units)",
         ),
         _reason("no-threshold", "không có ngưỡng cho {s}", "no threshold for {s}"),
-        _reason("base-missing", "không có giá trị ở kỳ gốc {s}",
+        _reason(
+            "base-missing",
+            "không có giá trị ở kỳ gốc {s}",
             "no value at the base period {s}",
         ),
         _reason("criterion-failed", "tiêu chí {s} không đạt", "criterion {s} fails"),

@@ -10,8 +10,8 @@
 4. a milestone still ahead: a yes/no target is ``on_track`` when already in place; otherwise
    the progress method decides ``on_track`` or ``off_track``.
 
-The inputs are column expressions (booleans, texts); [`ladder`][bdg_indicators.rules.verdicts.ladder]
-combines them.
+The inputs are column expressions (booleans, texts);
+[`ladder`][bdg_indicators.rules.verdicts.ladder] combines them.
 """
 
 from __future__ import annotations
@@ -61,8 +61,12 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
     import narwhals as nw
 
     steps: list[tuple[Any, Status, Any, Any]] = [
-        (~case.not_applicable.is_null(), Status.NOT_APPLICABLE, case.not_applicable,
-         case.not_applicable_subject),
+        (
+            ~case.not_applicable.is_null(),
+            Status.NOT_APPLICABLE,
+            case.not_applicable,
+            case.not_applicable_subject,
+        ),
         (case.value_missing, Status.NO_DATA, case.value_code, case.value_subject),
         (case.attribute_unknown, Status.NO_DATA, _text("attribute-unknown"), case.attribute),
         (case.attribute_missing, Status.NO_DATA, _text("attribute-missing"), case.attribute),
@@ -77,9 +81,7 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
         .otherwise(
             nw.when(case.boolean_target)
             .then(nw.when(case.met).then(_text("on_track")).otherwise(_text("off_track")))
-            .otherwise(
-                nw.when(case.on_track).then(_text("on_track")).otherwise(_text("off_track"))
-            )
+            .otherwise(nw.when(case.on_track).then(_text("on_track")).otherwise(_text("off_track")))
         )
     )
     code: Any = (
@@ -89,8 +91,10 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
         .then(_text("not-yet"))
         .otherwise(nw.lit(None, nw.String))
     )
-    subject: Any = nw.when(case.due & failed & case.met).then(case.criterion_failed).otherwise(
-        nw.lit(None, nw.String)
+    subject: Any = (
+        nw.when(case.due & failed & case.met)
+        .then(case.criterion_failed)
+        .otherwise(nw.lit(None, nw.String))
     )
     for when, this_status, this_code, this_subject in reversed(steps):
         hit = when.fill_null(False)
