@@ -12,6 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import narwhals as nw
 
 from bdg_indicators.rules.change import (
@@ -136,81 +137,116 @@ def _stored(n: str, d: str, exact: Exact) -> Exact:
     return Exact(Ratio(nw.col(n), nw.col(d)), exact.bound, exact.wide)
 
 
-def _decide(
-    cat: Catalogue,
-    rows: nw.LazyFrame[Any],
-    value_bound: Exact,
-    schedule: Schedule,
-    method: str,
-    backend: Backend,
-) -> nw.LazyFrame[Any]:
-    levels, head = schedule.levels, schedule.head
-    threshold_bound = Ratio(
-        _bound(levels["p1"] + levels["p2"] + levels["pg"]),
-        _bound(levels["q1"] + levels["q2"] + levels["qg"]),
-    )
-    step_bound = Ratio(_bound(head["step_n"]), _bound(head["step_d"]))
-    months = Magnitude(max((p.last + 1 for p in cat.periods.periods), default=1))
-    what = "a comparison with a milestone"
-    value = _stored("vn", "vd", value_bound)
-    # 1. the goal (from the base value for a change target) and the linear trajectory
+@attrs.frozen
+class _Bounds:
+    """Bounds of every integer the verdicts compute from, so that each comparison is made in
+    integers wide enough."""
+
+    value: Exact
+    thresholds: Ratio
+    steps: Ratio
+    months: Magnitude
+
+    @classmethod
+    def of(cls, cat: Catalogue, schedule: Schedule, value: Exact) -> _Bounds:
+        levels, head = schedule.levels, schedule.head
+        return cls(
+            value=value,
+            thresholds=Ratio(
+                _bound(levels["p1"] + levels["p2"] + levels["pg"]),
+                _bound(levels["q1"] + levels["q2"] + levels["qg"]),
+            ),
+            steps=Ratio(_bound(head["step_n"]), _bound(head["step_d"])),
+            months=Magnitude(max((p.last + 1 for p in cat.periods.periods), default=1)),
+        )
+
+    def exact(self, n: str, d: str) -> Exact:
+        """A value of the variant (or of an earlier period) in columns ``n``, ``d``."""
+        return _stored(n, d, self.value)
+
+    def threshold(self, n: str, d: str) -> Exact:
+        """A threshold of the schedule in columns ``n``, ``d``."""
+        return _column(n, d, self.thresholds)
+
+
+_WHAT = "a comparison with a milestone"
+_WANTED = nw.when(nw.col("higher")).then(nw.lit(EQUAL | ABOVE)).otherwise(nw.lit(BELOW | EQUAL))
+
+
+def _goals(rows: nw.LazyFrame[Any], bounds: _Bounds) -> tuple[nw.LazyFrame[Any], Exact, Exact]:
+    """The goal (from the base value for a change target) and the linear trajectory."""
     change_goal = combine(
         lambda b, s: goal_from_base(b, s, nw.col("relative")),
-        (_stored("bn", "bd", value_bound), _column("step_n", "step_d", step_bound)),
-        what,
+        (bounds.exact("bn", "bd"), _column("step_n", "step_d", bounds.steps)),
+        _WHAT,
     )
     goal = combine(
         lambda c, g: choose(nw.col("is_change"), c, g),
-        (change_goal, _column("pg", "qg", threshold_bound)),
-        what,
+        (change_goal, bounds.threshold("pg", "qg")),
+        _WHAT,
     )
-    times = [Exact(Ratio(nw.col(c)), Ratio(months)) for c in ("t0", "end", "t_goal")]
+    times = [Exact(Ratio(nw.col(c)), Ratio(bounds.months)) for c in ("t0", "end", "t_goal")]
     expected = combine(
         lambda b0, g, a, b, c: linear_expected(b0, g, a.n, b.n, c.n),
-        (_stored("b0n", "b0d", value_bound), _stored("gn", "gd", goal), *times),
-        what,
+        (bounds.exact("b0n", "b0d"), _stored("gn", "gd", goal), *times),
+        _WHAT,
     )
     rows = rows.with_columns(
         goal.value.n.alias("gn"),
         goal.value.d.alias("gd"),
         (nw.col("t0") < nw.col("end")).fill_null(False).alias("has_baseline"),
     ).with_columns(expected.value.n.alias("en"), expected.value.d.alias("ed"))
-    goal, expected = _stored("gn", "gd", goal), _stored("en", "ed", expected)
-    # 2. the comparisons
-    aim = combine(lambda e, g: choose(nw.col("has_baseline"), e, g), (expected, goal), what)
-    wanted = nw.when(nw.col("higher")).then(nw.lit(EQUAL | ABOVE)).otherwise(nw.lit(BELOW | EQUAL))
+    return rows, _stored("gn", "gd", goal), _stored("en", "ed", expected)
+
+
+def _comparisons(
+    cat: Catalogue, rows: nw.LazyFrame[Any], bounds: _Bounds, goal: Exact, expected: Exact
+) -> nw.LazyFrame[Any]:
+    """Whether the value meets the milestone due, and keeps pace with the one ahead."""
+    value = bounds.exact("vn", "vd")
+    aim = combine(lambda e, g: choose(nw.col("has_baseline"), e, g), (expected, goal), _WHAT)
     met_comparison = holds(
-        nw.col("m1"), sign_difference(value, _column("p1", "q1", threshold_bound), what)
-    ) & holds(nw.col("m2"), sign_difference(value, _column("p2", "q2", threshold_bound), what))
-    met_change = holds(nw.col("cmask"), sign_difference(value, goal, what))
-    rows = rows.with_columns(
+        nw.col("m1"), sign_difference(value, bounds.threshold("p1", "q1"), _WHAT)
+    ) & holds(nw.col("m2"), sign_difference(value, bounds.threshold("p2", "q2"), _WHAT))
+    met_change = holds(nw.col("cmask"), sign_difference(value, goal, _WHAT))
+    return rows.with_columns(
         nw.when(nw.col("is_change")).then(met_change).otherwise(met_comparison).alias("met"),
-        holds(wanted, sign_difference(value, aim, what)).alias("on_track"),
+        holds(_WANTED, sign_difference(value, aim, _WHAT)).alias("on_track"),
         _criteria(cat, rows).alias("criterion_failed"),
         (~nw.col("due").fill_null(True) & ~nw.col("boolean_target").fill_null(True)).alias(
             "progress_row"
         ),
     )
-    if method == "cagr":
-        baseline = _stored("b0n", "b0d", value_bound)
-        rows = rows.with_columns(
-            holds(wanted, sign_difference(value, goal, what)).alias("met_goal"),
-            sign(sign_difference(goal, baseline, what)).alias("goal_vs_base"),
-            sign(sign_difference(value, baseline, what)).alias("value_vs_base"),
-        )
-        rows = growth_columns(rows, nw.col("on_track")).with_columns(
-            nw.col("growth_on_track").alias("on_track")
-        )
-        rows = trend_columns(rows, _limits(cat, backend))
-    else:
-        rows = rows.with_columns(
-            nw.lit(None, nw.Float64).alias("growth_value"),
-            nw.lit(None, nw.String).alias("growth_category"),
-            nw.lit(None, nw.String).alias("growth_note"),
-            nw.lit(False).alias("growth_check"),
-            nw.lit(None, nw.String).alias("growth_kind"),
-        )
-    # 3. the status ladder
+
+
+def _growth(
+    cat: Catalogue, rows: nw.LazyFrame[Any], bounds: _Bounds, goal: Exact, backend: Backend
+) -> nw.LazyFrame[Any]:
+    """Open SDG's methods: method 2 toward milestones ahead, method 1 where none is."""
+    value, baseline = bounds.exact("vn", "vd"), bounds.exact("b0n", "b0d")
+    rows = rows.with_columns(
+        holds(_WANTED, sign_difference(value, goal, _WHAT)).alias("met_goal"),
+        sign(sign_difference(goal, baseline, _WHAT)).alias("goal_vs_base"),
+        sign(sign_difference(value, baseline, _WHAT)).alias("value_vs_base"),
+    )
+    rows = growth_columns(rows, nw.col("on_track")).with_columns(
+        nw.col("growth_on_track").alias("on_track")
+    )
+    return trend_columns(rows, _limits(cat, backend))
+
+
+def _no_growth(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    return rows.with_columns(
+        nw.lit(None, nw.Float64).alias("growth_value"),
+        nw.lit(None, nw.String).alias("growth_category"),
+        nw.lit(None, nw.String).alias("growth_note"),
+        nw.lit(False).alias("growth_check"),
+        nw.lit(None, nw.String).alias("growth_kind"),
+    )
+
+
+def _verdicts(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """The status ladder, and the figures the table and explanations keep."""
     status, code, subject = ladder(
         Case(
             not_applicable=nw.col("na_code"),
@@ -235,6 +271,16 @@ def _decide(
     progress_row = nw.col("progress_row")
     applies = nw.col("na_code").is_null()
     trajectory = progress_row & nw.col("has_baseline") & nw.col("growth_category").is_null()
+    method = (
+        nw.when(nw.col("growth_kind") == "trend")
+        .then(nw.lit("growth"))
+        .when(progress_row)
+        .then(
+            nw.when(~nw.col("growth_category").is_null())
+            .then(nw.lit("cagr"))
+            .otherwise(nw.lit("linear"))
+        )
+    )
     return (
         _figures(rows)
         .with_columns(
@@ -246,15 +292,7 @@ def _decide(
             nw.when(trajectory).then(nw.col("en")).alias("en"),
             nw.when(trajectory).then(nw.col("ed")).alias("ed"),
             nw.when(nw.col("has_baseline")).then(nw.col("b0_per")).alias("b0_per"),
-            nw.when(nw.col("growth_kind") == "trend")
-            .then(nw.lit("growth"))
-            .when(progress_row)
-            .then(
-                nw.when(~nw.col("growth_category").is_null())
-                .then(nw.lit("cagr"))
-                .otherwise(nw.lit("linear"))
-            )
-            .alias("progress"),
+            method.alias("progress"),
             nw.when(progress_row & ~nw.col("has_baseline"))
             .then(nw.lit("no-baseline"))
             .otherwise(nw.col("growth_note"))
@@ -263,6 +301,21 @@ def _decide(
         .pipe(_readings)
         .select(*KEPT)
     )
+
+
+def _decide(
+    cat: Catalogue,
+    rows: nw.LazyFrame[Any],
+    value_bound: Exact,
+    schedule: Schedule,
+    method: str,
+    backend: Backend,
+) -> nw.LazyFrame[Any]:
+    bounds = _Bounds.of(cat, schedule, value_bound)
+    rows, goal, expected = _goals(rows, bounds)
+    rows = _comparisons(cat, rows, bounds, goal, expected)
+    rows = _growth(cat, rows, bounds, goal, backend) if method == "cagr" else _no_growth(rows)
+    return _verdicts(rows)
 
 
 KEPT = (

@@ -69,99 +69,94 @@ COLUMNS = (
 
 
 def _names(column: str, names: list[str]) -> Any:
+    """Ids in ``column`` (0 ... n - 1; -1 or null for none) as the names they stand for."""
     import polars as pl
 
-    return pl.col(column).replace_strict(
-        list(range(len(names))), names, default=None, return_dtype=pl.String
-    )
+    ids = pl.col(column)
+    return pl.lit(pl.Series(names, dtype=pl.String)).gather(pl.when(ids >= 0).then(ids))
 
 
-def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], method: str) -> Any:
-    """The labelled result table (a Polars frame) from the engine's results."""
+def _labels(cat: Catalogue) -> dict[str, Any]:
+    """The columns that name things: framework, goal, target, indicator, org unit, period."""
     import polars as pl
 
     goals = {t.id: g.id for g, t in cat.spec.targets()}
     targets = [t.id for t in cat.targets]
     indicators = [cat.variants[x].indicator for x in cat.target_variant]
-    periods = [str(p) for p in cat.periods.periods]
-    verification = {
-        (tid, per): t.source_at(cat.periods.periods[per]).verification.value
+    return {
+        "framework": pl.lit(cat.spec.id),
+        "goal": _names("tid", [goals[t] for t in targets]),
+        "target": _names("tid", targets),
+        "indicator": _names("tid", [i.id for i in indicators]),
+        "org_unit": _names("ou", list(cat.org_units.codes)),
+        "period": _names("per", [str(p) for p in cat.periods.periods]),
+        "unit": _names("tid", [i.unit for i in indicators]),
+        "decimals": pl.lit(pl.Series([i.decimals for i in indicators], dtype=pl.Int64)).gather(
+            pl.col("tid")
+        ),
+    }
+
+
+def _verification(cat: Catalogue) -> Any:
+    """The verification of the source whose milestones govern each target and period."""
+    import polars as pl
+
+    periods = len(cat.periods.periods)
+    found = {
+        tid * periods + per: t.source_at(cat.periods.periods[per]).verification.value
         for tid, t in enumerate(cat.targets)
         for per in cat.result_periods
     }
-    keys = list(verification)
+    return (pl.col("tid").cast(pl.Int64) * periods + pl.col("per")).replace_strict(
+        list(found), list(found.values()), default=None, return_dtype=pl.String
+    )
+
+
+def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[str, Any]:
+    """The columns of figures, reasons and progress."""
+    import polars as pl
+
+    periods = [str(p) for p in cat.periods.periods]
     templates = {code: reason.en for code, reason in REASONS.items()}
-    table = results.select(
-        pl.lit(cat.spec.id).alias("framework"),
-        _names("tid", [goals[t] for t in targets]).alias("goal"),
-        _names("tid", targets).alias("target"),
-        _names("tid", [i.id for i in indicators]).alias("indicator"),
-        _names("ou", list(cat.org_units.codes)).alias("org_unit"),
-        _names("per", periods).alias("period"),
-        pl.col("value_f").alias("value"),
-        pl.col("vn").alias("value_num"),
-        pl.col("vd").alias("value_den"),
-        _names("tid", [i.unit for i in indicators]).alias("unit"),
-        pl.col("tid")
-        .replace_strict(list(range(len(targets))), [i.decimals for i in indicators])
-        .cast(pl.Int64)
-        .alias("decimals"),
-        "status",
-        "reason_code",
-        "reason_subject",
-        pl.col("reason_code")
-        .replace_strict(templates, default=None, return_dtype=pl.String)
-        .str.replace("{s}", pl.col("reason_subject").fill_null(""), literal=True)
-        .alias("reason"),
-        "partial",
-        pl.col("used").alias("coverage_used"),
-        pl.col("expected").alias("coverage_expected"),
-        pl.col("how").replace_strict(HOW, default=None, return_dtype=pl.String).alias("value_from"),
-        "due",
-        pl.col("mindex").cast(pl.Int64).alias("milestone"),
-        "threshold",
-        pl.col("expected_f").alias("expected"),
-        pl.col("progress")
-        .replace_strict(method_ids, default=None, return_dtype=pl.String)
-        .alias("progress_method"),
-        pl.col("growth_value").alias("progress_value"),
-        pl.col("growth_category").alias("progress_category"),
-        "progress_note",
-        _names("b0_per", periods).alias("baseline_period"),
-        "baseline_value",
-        _names("prev_per", periods).alias("previous_period"),
-        "previous_value",
-        "change_previous",
-        "change_previous_pct",
-        _names("prev_year_per", periods).alias("previous_year_period"),
-        "previous_year_value",
-        "change_previous_year",
-        "change_previous_year_pct",
-        _names("show_base", periods).alias("base_period"),
-        "base_value",
-        "change_base",
-        "change_base_pct",
-        "annual_rate_pct",
-        "attainment_pct",
-        "margin",
-        pl.lit(method_ids[method]).alias("method"),
-        (pl.col("tid").cast(pl.Int64) * len(periods) + pl.col("per"))
-        .replace_strict(
-            [t * len(periods) + p for t, p in keys],
-            [verification[k] for k in keys],
-            default=None,
-            return_dtype=pl.String,
-        )
-        .alias("verification"),
-        pl.col("tid").alias("_t"),
-        pl.col("ou").alias("_u"),
-        pl.col("per").alias("_p"),
-    )
-    order = sorted(range(len(periods)), key=lambda p: cat.periods.periods[p])
+    return {
+        "value": pl.col("value_f"),
+        "value_num": pl.col("vn"),
+        "value_den": pl.col("vd"),
+        "reason": pl.when(pl.col("reason_code").is_not_null()).then(
+            pl.col("reason_code")
+            .replace_strict(templates, default=None, return_dtype=pl.String)
+            .str.replace("{s}", pl.col("reason_subject").fill_null(""), literal=True)
+        ),
+        "coverage_used": pl.col("used"),
+        "coverage_expected": pl.col("expected"),
+        "value_from": _names("how", [HOW[i] for i in range(len(HOW))]),
+        "milestone": pl.col("mindex").cast(pl.Int64),
+        "expected": pl.col("expected_f"),
+        "progress_method": pl.col("progress").replace_strict(
+            method_ids, default=None, return_dtype=pl.String
+        ),
+        "progress_value": pl.col("growth_value"),
+        "progress_category": pl.col("growth_category"),
+        "baseline_period": _names("b0_per", periods),
+        "previous_period": _names("prev_per", periods),
+        "previous_year_period": _names("prev_year_per", periods),
+        "base_period": _names("show_base", periods),
+        "method": pl.lit(method_ids[method]),
+        "verification": _verification(cat),
+    }
+
+
+def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], method: str) -> Any:
+    """The labelled result table (a Polars frame) from the engine's results: in the spec's order
+    of targets, then org units, then periods in time order."""
+    import polars as pl
+
+    made = {**_labels(cat), **_figures(cat, method_ids, method)}
+    order = sorted(range(len(cat.periods.periods)), key=lambda p: cat.periods.periods[p])
     rank = {p: i for i, p in enumerate(order)}
-    return (
-        table.with_columns(pl.col("_p").replace_strict(rank, return_dtype=pl.Int32))
-        .sort("_t", "_u", "_p")
-        .drop("_t", "_u", "_p")
-        .select(COLUMNS)
-    )
+    units, periods = len(cat.org_units.codes), len(order)
+    key = (pl.col("tid").cast(pl.Int64) * units + pl.col("ou")) * periods + pl.col(
+        "per"
+    ).replace_strict(rank, return_dtype=pl.Int64)
+    table = results.select([made[c].alias(c) if c in made else pl.col(c) for c in COLUMNS])
+    return table[results.select(key).to_series().arg_sort()]

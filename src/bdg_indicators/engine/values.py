@@ -219,6 +219,85 @@ def variant_values(
     )
 
 
+def _value(cat: Catalogue, observations: Observations, variant: Any) -> tuple[Exact, Compiler]:
+    """The variant's exact value in the indicator's unit (a yes/no indicator: 1 or 0)."""
+    scope = variant.scope
+    compiler = Compiler(
+        slots=slot_values(scope, observations),
+        shares=_share_exacts(scope, len(cat.org_units.codes)),
+        names=[str(s) for s in scope.series],
+        what=f"indicator `{variant.indicator.id}`",
+    )
+    result = compiler.value(variant.root)
+    if isinstance(result, Condition):
+        yes = nw.when(result.expr).then(1).otherwise(0)
+        known = nw.when(~result.expr.is_null()).then(yes)
+        return Exact(Ratio(known, 1), Ratio(Magnitude(1), Magnitude(1))), compiler
+    exact = combine(lambda v: v.scaled(variant.indicator.factor), (result,), compiler.what)
+    return exact, compiler
+
+
+Reasons = list[tuple[nw.Expr, nw.Expr, nw.Expr]]
+
+
+def _reasons(cat: Catalogue, variant: Any, compiler: Compiler) -> Reasons:
+    """Where the value is missing and why, in order: a missing series, a share without a
+    value, a zero denominator, incomplete coverage when complete coverage is required."""
+    scope = variant.scope
+    complete = nw.col("mask") == (1 << len(scope.series)) - 1
+    missing_code, missing_subject = _missing(
+        scope, cat, {"mask": nw.col("mask"), "has_children": nw.col("has_children")}
+    )
+    codes: Reasons = [(~complete, missing_code, missing_subject)]
+    for k, share in enumerate(scope.shares):
+        if cat.org_units.tree is None:
+            codes.append((nw.lit(True), nw.lit("share-needs-tree"), nw.lit(share.level)))
+            continue
+        codes.append(
+            (
+                ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null(),
+                nw.coalesce(nw.col(f"sh{k}_code"), nw.lit("missing-series")),
+                nw.coalesce(nw.col(f"sh{k}_subject"), nw.lit(share.level)),
+            )
+        )
+    for reason in compiler.reasons:
+        codes.append((reason.when, nw.lit(reason.code), nw.lit(reason.subject)))
+    used, expected = _coverage(scope)
+    if variant.indicator.coverage is Coverage.COMPLETE:
+        shown = used.cast(nw.String) + nw.lit("/") + expected.cast(nw.String)
+        codes.append((used < expected, nw.lit("incomplete-coverage"), shown))
+    return codes
+
+
+def _first(codes: Reasons) -> tuple[Any, Any]:
+    """The code and subject of the first reason that holds."""
+    code: Any = nw.lit(None, nw.String)
+    subject: Any = nw.lit(None, nw.String)
+    for when, this_code, this_subject in reversed(codes):
+        code = nw.when(when.fill_null(False)).then(this_code).otherwise(code)
+        subject = nw.when(when.fill_null(False)).then(this_subject).otherwise(subject)
+    return code, subject
+
+
+def _criteria(observations: Observations, variant: Any, count: int) -> list[nw.Expr]:
+    """The criteria of a score rule: ``c{i}_n / c{i}_d`` (null beyond the variant's own)."""
+    columns = []
+    for i in range(count):
+        if i < len(variant.criteria):
+            j = variant.criteria[i]
+            scale = 10 ** observations.scales.get(variant.scope.series[j].item, 0)
+            columns += [
+                nw.col(f"x{j}").cast(nw.Int64).alias(f"c{i}_n"),
+                nw.lit(scale, nw.Int64).alias(f"c{i}_d"),
+            ]
+        else:
+            columns += [
+                nw.lit(None, nw.Int64).alias(f"c{i}_n"),
+                nw.lit(None, nw.Int64).alias(f"c{i}_d"),
+            ]
+    return columns
+
+
 def _variant(
     cat: Catalogue,
     observations: Observations,
@@ -227,72 +306,10 @@ def _variant(
     frame: nw.LazyFrame[Any],
     criteria: int,
 ) -> tuple[nw.LazyFrame[Any], Exact]:
-    scope = variant.scope
-    slots = slot_values(scope, observations)
-    compiler = Compiler(
-        slots=slots,
-        shares=_share_exacts(scope, len(cat.org_units.codes)),
-        names=[str(s) for s in scope.series],
-        what=f"indicator `{variant.indicator.id}`",
-    )
-    result = compiler.value(variant.root)
-    if isinstance(result, Condition):
-        exact = Exact(
-            Ratio(nw.when(result.expr).then(1).otherwise(0), 1), Ratio(Magnitude(1), Magnitude(1))
-        )
-        exact = Exact(Ratio(nw.when(~result.expr.is_null()).then(exact.value.n), 1), exact.bound)
-    else:
-        exact = combine(lambda v: v.scaled(variant.indicator.factor), (result,), compiler.what)
-    exact = combine(lambda v: v, (exact,), compiler.what)
-    full = (1 << len(scope.series)) - 1
-    complete = nw.col("mask") == full
-    missing_code, missing_subject = _missing(
-        scope, cat, {"mask": nw.col("mask"), "has_children": nw.col("has_children")}
-    )
-    codes: list[tuple[nw.Expr, nw.Expr, nw.Expr]] = [(~complete, missing_code, missing_subject)]
-    for k in range(len(scope.shares)):
-        if cat.org_units.tree is None:
-            codes.append((nw.lit(True), nw.lit("share-needs-tree"), nw.lit(scope.shares[k].level)))
-            continue
-        codes.append(
-            (
-                ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null(),
-                nw.coalesce(nw.col(f"sh{k}_code"), nw.lit("missing-series")),
-                nw.coalesce(nw.col(f"sh{k}_subject"), nw.lit(scope.shares[k].level)),
-            )
-        )
-    for reason in compiler.reasons:
-        codes.append((reason.when, nw.lit(reason.code), nw.lit(reason.subject)))
-    used, expected = _coverage(scope)
-    partial = used < expected
-    if variant.indicator.coverage is Coverage.COMPLETE:
-        codes.append(
-            (
-                partial,
-                nw.lit("incomplete-coverage"),
-                used.cast(nw.String) + nw.lit("/") + expected.cast(nw.String),
-            )
-        )
-    code: Any = nw.lit(None, nw.String)
-    subject: Any = nw.lit(None, nw.String)
-    for when, this_code, this_subject in reversed(codes):
-        code = nw.when(when.fill_null(False)).then(this_code).otherwise(code)
-        subject = nw.when(when.fill_null(False)).then(this_subject).otherwise(subject)
+    exact, compiler = _value(cat, observations, variant)
+    code, subject = _first(_reasons(cat, variant, compiler))
     keep = code.is_null()
-    crit = []
-    for i in range(criteria):
-        if i < len(variant.criteria):
-            j = variant.criteria[i]
-            item = scope.series[j].item
-            crit += [
-                nw.col(f"x{j}").cast(nw.Int64).alias(f"c{i}_n"),
-                nw.lit(10 ** observations.scales.get(item, 0), nw.Int64).alias(f"c{i}_d"),
-            ]
-        else:
-            crit += [
-                nw.lit(None, nw.Int64).alias(f"c{i}_n"),
-                nw.lit(None, nw.Int64).alias(f"c{i}_d"),
-            ]
+    used, expected = _coverage(variant.scope)
     made = frame.select(
         nw.lit(xid, nw.Int32).alias("xid"),
         "ou",
@@ -305,8 +322,8 @@ def _variant(
         used.cast(nw.Int64).alias("used"),
         expected.cast(nw.Int64).alias("expected"),
         nw.col("children").fill_null(0).cast(nw.Int64).alias("children"),
-        (partial & keep).fill_null(False).alias("partial"),
-        *crit,
+        ((used < expected) & keep).fill_null(False).alias("partial"),
+        *_criteria(observations, variant, criteria),
     )
     return made, exact
 
