@@ -392,7 +392,8 @@ def evaluate(
             err=True,
         )
     if fmt == "json":
-        click.echo(_json(_json_rows(result)))
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in _json_rows(result)]
+        click.echo(_json(rows))
     elif fmt == "csv":
         _print_csv(result)
     else:
@@ -442,91 +443,98 @@ def _exact(num: Any, den: Any) -> str | None:
     )
 
 
-def _json_rows(result: Any) -> list[dict[str, Any]]:
+def _milestone_json(spec: Any, row: dict[str, Any]) -> dict[str, Any] | None:
     from .describe import describe_milestone
     from .periods import parse_period
     from .spec import Comparison
 
-    spec = result.spec
+    if row["milestone"] is None:
+        return None
+    target = spec.target(row["target"])
+    indicator = spec.indicator(row["indicator"])
+    m = target.milestones_at(parse_period(row["period"]))[row["milestone"]]
+    condition = m.condition
+    return {
+        "when": m.when.kind.value,
+        "period": str(m.when.period),
+        "until": str(m.when.until) if m.when.until else None,
+        "comparison": condition.op.value
+        if isinstance(condition, Comparison)
+        else f"{condition.direction.value}_by",
+        "value": row["threshold"],
+        "due": row["due"],
+        "text": describe_milestone(m, indicator, "en"),
+        "text_vi": describe_milestone(m, indicator, "vi"),
+    }
+
+
+def _change_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "previous": {
+            "period": row["previous_period"],
+            "absolute": row["change_previous"],
+            "relative_pct": row["change_previous_pct"],
+        },
+        "previous_year": {
+            "period": row["previous_year_period"],
+            "absolute": row["change_previous_year"],
+            "relative_pct": row["change_previous_year_pct"],
+        },
+        "base": {
+            "period": row["base_period"],
+            "value": row["base_value"],
+            "absolute": row["change_base"],
+            "relative_pct": row["change_base_pct"],
+            "annual_rate_pct": row["annual_rate_pct"],
+        },
+        "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
+    }
+
+
+_PLAIN = (
+    "framework",
+    "goal",
+    "target",
+    "indicator",
+    "org_unit",
+    "period",
+    "value",
+    "unit",
+    "decimals",
+    "status",
+    "reason_code",
+    "reason_subject",
+    "reason",
+    "partial",
+    "value_from",
+)
+
+
+def _json_rows(result: Any) -> list[dict[str, Any]]:
+    """The machine interface of `bdg evaluate`: stable English keys and status codes."""
     rows = []
     for row in result.to_dicts():
-        target = spec.target(row["target"])
-        indicator = spec.indicator(row["indicator"])
-        milestone = None
-        if row["milestone"] is not None:
-            m = target.milestones_at(parse_period(row["period"]))[row["milestone"]]
-            condition = m.condition
-            milestone = {
-                "when": m.when.kind.value,
-                "period": str(m.when.period),
-                "until": str(m.when.until) if m.when.until else None,
-                "comparison": condition.op.value
-                if isinstance(condition, Comparison)
-                else f"{condition.direction.value}_by",
-                "value": row["threshold"],
-                "due": row["due"],
-                "text": describe_milestone(m, indicator, "en"),
-                "text_vi": describe_milestone(m, indicator, "vi"),
-            }
         rows.append(
             {
-                "framework": row["framework"],
-                "goal": row["goal"],
-                "target": row["target"],
-                "indicator": row["indicator"],
-                "org_unit": row["org_unit"],
-                "period": row["period"],
-                "value": row["value"],
+                **{key: row[key] for key in _PLAIN},
                 "value_exact": _exact(row["value_num"], row["value_den"]),
-                "unit": row["unit"],
-                "decimals": row["decimals"],
-                "status": row["status"],
-                "reason_code": row["reason_code"],
-                "reason_subject": row["reason_subject"],
-                "reason": row["reason"],
-                "partial": row["partial"],
-                "coverage": {
-                    "used": row["coverage_used"],
-                    "expected": row["coverage_expected"],
-                },
-                "value_from": row["value_from"],
-                "milestone": milestone,
+                "coverage": {"used": row["coverage_used"], "expected": row["coverage_expected"]},
+                "milestone": _milestone_json(result.spec, row),
                 "progress": {
                     "method": row["progress_method"],
                     "expected": row["expected"],
                     "value": row["progress_value"],
                     "category": row["progress_category"],
+                    "note": row["progress_note"],
                     "baseline_period": row["baseline_period"],
                     "baseline_value": row["baseline_value"],
                 },
-                "change": {
-                    "previous": {
-                        "period": row["previous_period"],
-                        "absolute": row["change_previous"],
-                        "relative_pct": row["change_previous_pct"],
-                    },
-                    "previous_year": {
-                        "period": row["previous_year_period"],
-                        "absolute": row["change_previous_year"],
-                        "relative_pct": row["change_previous_year_pct"],
-                    },
-                    "base": {
-                        "period": row["base_period"],
-                        "value": row["base_value"],
-                        "absolute": row["change_base"],
-                        "relative_pct": row["change_base_pct"],
-                        "annual_rate_pct": row["annual_rate_pct"],
-                    },
-                    "absolute_unit": "percentage_point"
-                    if row["unit"] == "percent"
-                    else row["unit"],
-                },
+                "change": _change_json(row),
                 "attainment_pct": row["attainment_pct"],
                 "margin": row["margin"],
                 "verification": row["verification"],
                 "_num": row["value_num"],
                 "_den": row["value_den"],
-                "_threshold": row["threshold"],
             }
         )
     return rows

@@ -104,10 +104,102 @@ def _scalar(value: Any) -> Any:
     return value.text if isinstance(value, YamlNumber) else value
 
 
+Rows = list[tuple[dict[str, Any], Location]]
+
+
+def _csv_rows(text: str, display: str, problems: list[Problem]) -> Rows:
+    """Rows of a CSV file: columns ``code,name,level,parent`` and ``attr.NAME``."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or []
+    for needed in ("code", "name", "level"):
+        if needed not in fields:
+            problems.append(
+                Problem(
+                    code="csv-format",
+                    message=f"missing column `{needed}`",
+                    location=Location(file=display, line=1),
+                )
+            )
+    if any(p.is_error for p in problems):
+        return []
+    rows: Rows = []
+    for number, raw in enumerate(reader, start=2):
+        row: dict[str, Any] = {
+            k: (v or "").strip() for k, v in raw.items() if k and not k.startswith("attr.")
+        }
+        row["attributes"] = {
+            k[5:]: (v or "").strip() for k, v in raw.items() if k and k.startswith("attr.")
+        }
+        rows.append((row, Location(file=display, line=number)))
+    return rows
+
+
+def _yaml_item(doc: Any, index: int, item: Any, problems: list[Problem]) -> dict[str, Any] | None:
+    """One entry of ``org_units``, or ``None`` (with its problems)."""
+    at = doc.locate(("org_units", index))
+    if not isinstance(item, dict):
+        problems.append(Problem(code="wrong-type", message="expected a mapping", location=at))
+        return None
+    for key in sorted(set(item) - {"code", "name", "level", "parent", "attributes"}):
+        problems.append(
+            Problem(
+                code="unknown-key",
+                message=f"unknown key `{key}`",
+                location=doc.locate(("org_units", index, key), key=True),
+            )
+        )
+    attributes = item.get("attributes") or {}
+    # code, name, level and parent are text; attributes a mapping of text
+    nested: list[tuple[str, ...]] = [
+        (k,) for k, v in item.items() if k != "attributes" and _is_nested(v)
+    ]
+    if not isinstance(attributes, dict):
+        nested.append(("attributes",))
+    else:
+        nested += [("attributes", k) for k, v in attributes.items() if _is_nested(v)]
+    for sub in nested:
+        problems.append(
+            Problem(
+                code="wrong-type",
+                message=f"`{'.'.join(sub)}` must be "
+                + ("a mapping" if sub == ("attributes",) else "text"),
+                location=doc.locate(("org_units", index, *sub)),
+            )
+        )
+    if nested:
+        return None
+    return {
+        **{k: _scalar(v) for k, v in item.items() if k != "attributes"},
+        "attributes": {k: _scalar(v) for k, v in attributes.items()},
+    }
+
+
+def _yaml_rows(text: str, display: str, problems: list[Problem]) -> Rows:
+    """Rows of a YAML file: ``bdg_org_units: 1`` and a list ``org_units``."""
+    doc = read_yaml(text, display)
+    problems.extend(doc.problems)
+    value = doc.value
+    if not (isinstance(value, dict) and isinstance(value.get("org_units"), list)):
+        if not any(p.is_error for p in problems):
+            problems.append(
+                Problem(
+                    code="wrong-type",
+                    message="an org-unit file has a list `org_units`",
+                    location=doc.locate(()),
+                )
+            )
+        return []
+    rows: Rows = []
+    for index, item in enumerate(value["org_units"]):
+        row = _yaml_item(doc, index, item, problems)
+        if row is not None:
+            rows.append((row, doc.locate(("org_units", index))))
+    return rows
+
+
 def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tuple[Problem, ...]]:
     """Read org units from a YAML or CSV file; return the tree (``None`` on errors) and problems."""
     display = os.fspath(path)
-    problems: list[Problem] = []
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -119,90 +211,11 @@ def read_org_units(path: str | os.PathLike[str]) -> tuple[OrgUnitTree | None, tu
             ),
         )
     text, decode_problems = decode_text(data, display)
-    problems.extend(decode_problems)
+    problems = list(decode_problems)
     if text is None:
         return None, tuple(problems)
-    rows: list[tuple[dict[str, Any], Location]] = []
-    if display.lower().endswith(".csv"):
-        reader = csv.DictReader(io.StringIO(text))
-        fields = reader.fieldnames or []
-        for needed in ("code", "name", "level"):
-            if needed not in fields:
-                problems.append(
-                    Problem(
-                        code="csv-format",
-                        message=f"missing column `{needed}`",
-                        location=Location(file=display, line=1),
-                    )
-                )
-        if not problems or all(not p.is_error for p in problems):
-            for number, raw in enumerate(reader, start=2):
-                row: dict[str, Any] = {
-                    k: (v or "").strip() for k, v in raw.items() if k and not k.startswith("attr.")
-                }
-                row["attributes"] = {
-                    k[5:]: (v or "").strip() for k, v in raw.items() if k and k.startswith("attr.")
-                }
-                rows.append((row, Location(file=display, line=number)))
-    else:
-        doc = read_yaml(text, display)
-        problems.extend(doc.problems)
-        value = doc.value
-        if isinstance(value, dict) and isinstance(value.get("org_units"), list):
-            for index, item in enumerate(value["org_units"]):
-                at = doc.locate(("org_units", index))
-                if not isinstance(item, dict):
-                    problems.append(
-                        Problem(code="wrong-type", message="expected a mapping", location=at)
-                    )
-                    continue
-                unknown = set(item) - {"code", "name", "level", "parent", "attributes"}
-                for key in sorted(unknown):
-                    problems.append(
-                        Problem(
-                            code="unknown-key",
-                            message=f"unknown key `{key}`",
-                            location=doc.locate(("org_units", index, key), key=True),
-                        )
-                    )
-                attributes = item.get("attributes") or {}
-                # code, name, level and parent are text; attributes a mapping of text
-                nested: list[tuple[str, ...]] = [
-                    (k,) for k, v in item.items() if k != "attributes" and _is_nested(v)
-                ]
-                if not isinstance(attributes, dict):
-                    nested.append(("attributes",))
-                else:
-                    nested += [("attributes", k) for k, v in attributes.items() if _is_nested(v)]
-                for sub in nested:
-                    problems.append(
-                        Problem(
-                            code="wrong-type",
-                            message=f"`{'.'.join(sub)}` must be "
-                            + ("a mapping" if sub == ("attributes",) else "text"),
-                            location=doc.locate(("org_units", index, *sub)),
-                        )
-                    )
-                if nested:
-                    continue
-                rows.append(
-                    (
-                        {
-                            **{k: _scalar(v) for k, v in item.items() if k != "attributes"},
-                            "attributes": {k: _scalar(v) for k, v in attributes.items()},
-                        },
-                        at,
-                    )
-                )
-        elif not any(p.is_error for p in problems):
-            problems.append(
-                Problem(
-                    code="wrong-type",
-                    message="an org-unit file has a list `org_units`",
-                    location=doc.locate(()),
-                )
-            )
-    tree = _build(rows, problems)
+    read = _csv_rows if display.lower().endswith(".csv") else _yaml_rows
+    tree = _build(read(text, display, problems), problems)
     if any(p.is_error for p in problems):
         return None, tuple(problems)
     return tree, tuple(problems)

@@ -60,24 +60,81 @@ def _shown(case: Explanation) -> str | None:
     return format_number(case.value, decimals, "en")
 
 
+def _milestone(case: Explanation) -> dict[str, Any] | None:
+    if case.milestone is None:
+        return None
+    indicator = case.indicator
+    return {
+        "when": case.milestone.when.kind.value,
+        "period": str(case.milestone.when.period),
+        "until": str(case.milestone.when.until) if case.milestone.when.until else None,
+        "text_vi": describe_milestone(case.milestone, indicator, "vi"),
+        "text_en": describe_milestone(case.milestone, indicator, "en"),
+        "due": case.due,
+        "threshold": _number(case.threshold),
+        "threshold_exact": _exact(case.threshold),
+        "attribute": None
+        if case.attribute is None
+        else {"name": case.attribute[0], "value": case.attribute[1]},
+    }
+
+
+def _progress(case: Explanation) -> dict[str, Any] | None:
+    progress = case.progress
+    if progress is None:
+        return None
+    return {
+        "method": progress.method,
+        "expected": _number(progress.expected),
+        "expected_exact": _exact(progress.expected),
+        "ratio": progress.ratio,
+        "category": progress.category,
+        "baseline_period": str(progress.baseline_period) if progress.baseline_period else None,
+        "baseline_value": _number(progress.baseline_value),
+        "baseline_inputs": [_series(s) for s in progress.baseline_inputs],
+        "goal_value": _number(progress.goal_value),
+        "goal_period": str(progress.goal_period) if progress.goal_period else None,
+        "note": progress.note,
+    }
+
+
+def _changes(case: Explanation) -> list[dict[str, Any]]:
+    unit = "percentage_point" if case.indicator.unit == "percent" else case.indicator.unit
+    return [
+        {
+            "against": c.against,
+            "period": c.period,
+            "value": _number(c.value),
+            "absolute": _number(c.absolute),
+            "absolute_unit": unit,
+            "relative_pct": _number(c.relative),
+            "annual_rate_pct": c.annual_rate,
+        }
+        for c in case.changes
+    ]
+
+
+def _source(case: Explanation) -> dict[str, Any]:
+    source = case.target.source_at(case.period)
+    return {
+        "clause": source.clause,
+        "verification": source.verification.value,
+        "wording": source.wording,
+        "amendment": source.amendment,
+        "note": source.note,
+    }
+
+
 def explanation_dict(case: Explanation) -> dict[str, Any]:
     """The explanation as plain data: formula, inputs with their rows, sums over children,
     coverage, value, milestone, verdict, base, progress, change and method versions."""
     indicator = case.indicator
-    source = case.target.source_at(case.period)
-    progress = case.progress
     return {
         "framework": case.spec,
         "goal": case.goal,
         "target": case.target.id,
         "target_label": {"vi": case.target.label.vi, "en": case.target.label.en},
-        "source": {
-            "clause": source.clause,
-            "verification": source.verification.value,
-            "wording": source.wording,
-            "amendment": source.amendment,
-            "note": source.note,
-        },
+        "source": _source(case),
         "indicator": indicator.id,
         "formula": indicator.formula.text,
         "restriction": dict(case.target.breakdown),
@@ -108,21 +165,7 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
         "status": case.status,
         "reason_code": case.reason_code,
         "reason": reason_text(case.reason_code, case.reason_subject, "en"),
-        "milestone": None
-        if case.milestone is None
-        else {
-            "when": case.milestone.when.kind.value,
-            "period": str(case.milestone.when.period),
-            "until": str(case.milestone.when.until) if case.milestone.when.until else None,
-            "text_vi": describe_milestone(case.milestone, indicator, "vi"),
-            "text_en": describe_milestone(case.milestone, indicator, "en"),
-            "due": case.due,
-            "threshold": _number(case.threshold),
-            "threshold_exact": _exact(case.threshold),
-            "attribute": None
-            if case.attribute is None
-            else {"name": case.attribute[0], "value": case.attribute[1]},
-        },
+        "milestone": _milestone(case),
         "base": None
         if case.base_period is None
         else {
@@ -131,35 +174,8 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
             "exact": _exact(case.base_value),
             "inputs": [_series(s) for s in case.base_inputs],
         },
-        "progress": None
-        if progress is None
-        else {
-            "method": progress.method,
-            "expected": _number(progress.expected),
-            "expected_exact": _exact(progress.expected),
-            "ratio": progress.ratio,
-            "category": progress.category,
-            "baseline_period": str(progress.baseline_period) if progress.baseline_period else None,
-            "baseline_value": _number(progress.baseline_value),
-            "baseline_inputs": [_series(s) for s in progress.baseline_inputs],
-            "goal_value": _number(progress.goal_value),
-            "goal_period": str(progress.goal_period) if progress.goal_period else None,
-            "note": progress.note,
-        },
-        "changes": [
-            {
-                "against": c.against,
-                "period": c.period,
-                "value": _number(c.value),
-                "absolute": _number(c.absolute),
-                "absolute_unit": "percentage_point"
-                if indicator.unit == "percent"
-                else indicator.unit,
-                "relative_pct": _number(c.relative),
-                "annual_rate_pct": c.annual_rate,
-            }
-            for c in case.changes
-        ],
+        "progress": _progress(case),
+        "changes": _changes(case),
         "method": case.method,
         "engine": case.engine,
     }
