@@ -94,7 +94,8 @@ def _progress(case: Explanation) -> dict[str, Any] | None:
         "baseline_inputs": [_series(s) for s in progress.baseline_inputs],
         "goal_value": _number(progress.goal_value),
         "goal_period": str(progress.goal_period) if progress.goal_period else None,
-        "note": progress.note,
+        "note": reason_text(progress.note, None, "en"),
+        "note_code": progress.note,
     }
 
 
@@ -353,7 +354,7 @@ def _milestone_lines(case: Explanation, w: dict[str, str], code: str, unit: str)
                 f"({progress.baseline_period} → {progress.goal_period})"
             )
         if progress.note:
-            lines.append(f"  ({progress.note})")
+            lines.append(f"  ({reason_text(progress.note, None, code)})")
         if progress.ratio is not None:
             lines.append(f"  R = {progress.ratio:.3f} ({progress.category})")
     return lines

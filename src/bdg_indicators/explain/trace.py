@@ -91,6 +91,7 @@ class Progress:
     goal_value: Fraction | None = None
     goal_period: Period | None = None
     note: str | None = None
+    """Why the value is judged as it is (a reason code: ``no-baseline``, ``growth-short`` ...)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -411,8 +412,14 @@ def trace(
         else (),
         progress=_progress(reader, row, scope_id, ou, milestone),
         changes=_changes(cat, row, base_period),
-        method=result.method,
+        method=_method_id(result.method),
     )
+
+
+def _method_id(method: str) -> str:
+    from bdg_indicators.rules.progress import METHODS
+
+    return METHODS[method].id
 
 
 def _attribute_value(tree: Any, code: str, name: str) -> str | None:
@@ -422,22 +429,25 @@ def _attribute_value(tree: Any, code: str, name: str) -> str | None:
 def _progress(
     reader: _Reader, row: dict[str, Any], scope_id: int, ou: int, milestone: Milestone | None
 ) -> Progress | None:
-    if row["progress"] is None or milestone is None:
+    if row["progress"] is None:
         return None
     cat = reader.cat
     from bdg_indicators.rules.milestones import first_due
-    from bdg_indicators.rules.progress import LINEAR
+    from bdg_indicators.rules.progress import LINEAR, OPEN_SDG_1, OPEN_SDG_2
 
+    method = {"linear": LINEAR, "cagr": OPEN_SDG_2, "growth": OPEN_SDG_1}[row["progress"]]
     b0 = row["b0_per"]
     return Progress(
-        method=LINEAR.id,
+        method=method.id,
         expected=_fraction(row, "en", "ed"),
+        ratio=row["growth_value"],
+        category=row["growth_category"],
         baseline_period=cat.periods.periods[b0] if b0 is not None else None,
         baseline_value=_fraction(row, "b0n", "b0d") if b0 is not None else None,
         baseline_inputs=_inputs(reader, scope_id, ou, b0) if b0 is not None else (),
         goal_value=_fraction(row, "gn", "gd"),
-        goal_period=first_due(milestone),
-        note=None if b0 is not None else "no earlier value: judged against the milestone itself",
+        goal_period=first_due(milestone) if milestone is not None else None,
+        note=row["progress_note"],
     )
 
 

@@ -127,6 +127,36 @@ REASONS: dict[str, Reason] = {
         ),
         _reason("criterion-failed", "tiêu chí {s} không đạt", "criterion {s} fails"),
         _reason("not-yet", "chưa thực hiện", "not yet in place"),
+        # --- notes on progress
+        _reason(
+            "no-baseline",
+            "chưa có giá trị kỳ trước: so sánh trực tiếp với mốc",
+            "no earlier value: judged against the milestone itself",
+        ),
+        _reason(
+            "growth-zero-baseline",
+            "giá trị ban đầu bằng 0 nên không tính được tốc độ tăng (Open SDG thay bằng 0,001): "
+            "dùng phương pháp tuyến tính",
+            "the baseline is 0, so there is no growth rate (Open SDG would use 0.001): the "
+            "linear method decides",
+        ),
+        _reason(
+            "growth-signs",
+            "giá trị hoặc mục tiêu trái dấu với giá trị ban đầu, không tính được tốc độ tăng: "
+            "dùng phương pháp tuyến tính",
+            "the value or the goal has the opposite sign of the baseline, so there is no growth "
+            "rate: the linear method decides",
+        ),
+        _reason(
+            "growth-short",
+            "chưa đủ một năm kể từ giá trị ban đầu: dùng phương pháp tuyến tính",
+            "less than a year since the baseline: the linear method decides",
+        ),
+        _reason(
+            "growth-no-change",
+            "mục tiêu bằng giá trị ban đầu, không cần tăng hay giảm: dùng phương pháp tuyến tính",
+            "the goal equals the baseline, so no growth is required: the linear method decides",
+        ),
     )
 }
 """Every reason, by code."""
