@@ -9,11 +9,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .periods import Period, PeriodKind
+from .rules.comparisons import COMPARATORS
 from .spec import (
     Change,
     ChangeKind,
     Comparison,
-    ComparisonOp,
     Direction,
     Indicator,
     Milestone,
@@ -32,26 +32,6 @@ __all__ = [
     "format_unit",
 ]
 
-_OPS = {
-    "vi": {
-        ComparisonOp.AT_LEAST: "từ {v} trở lên",
-        ComparisonOp.MORE_THAN: "trên {v}",
-        ComparisonOp.AT_MOST: "không vượt quá {v}",
-        ComparisonOp.LESS_THAN: "dưới {v}",
-        ComparisonOp.ABOUT: "khoảng {v} (± {t})",
-        ComparisonOp.BETWEEN: "từ {v} đến {u}",
-        ComparisonOp.EQUALS: "{v}",
-    },
-    "en": {
-        ComparisonOp.AT_LEAST: "at least {v}",
-        ComparisonOp.MORE_THAN: "more than {v}",
-        ComparisonOp.AT_MOST: "at most {v}",
-        ComparisonOp.LESS_THAN: "less than {v}",
-        ComparisonOp.ABOUT: "about {v} (± {t})",
-        ComparisonOp.BETWEEN: "between {v} and {u}",
-        ComparisonOp.EQUALS: "{v}",
-    },
-}
 _WHEN = {
     "vi": {WhenKind.BY: "đến {p}", WhenKind.EVERY: "hằng năm, {p}", WhenKind.FROM: "từ {p} trở đi"},
     "en": {
@@ -176,7 +156,8 @@ def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
 
 
 def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
-    template = _OPS["vi" if lang == "vi" else "en"][comparison.op]
+    comparator = COMPARATORS[comparison.op]
+    template = comparator.vi if lang == "vi" else comparator.en
     return template.format(
         v=_threshold(comparison.threshold, unit, lang),
         u=_threshold(comparison.upper, unit, lang) if comparison.upper else "",

@@ -199,6 +199,12 @@ class Catalogue:
             periods=PeriodIds.build(observations, [*bases, *extra_periods]),
         )
 
+    @property
+    def origin(self) -> int:
+        """Months are counted from here in the plan (the first month of the earliest period),
+        so that the integers the trajectory multiplies stay small."""
+        return min((p.first for p in self.periods.periods), default=0)
+
     def prev_year_periods(self) -> list[int]:
         """For each result period, the id of the same period of the previous year when it is
         not the previous period (only parts of years have one), else -1."""

@@ -18,8 +18,8 @@ __all__ = ["baselines", "earlier", "period_table"]
 
 
 def period_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
-    """One row per period: its end and first month, length class, previous period, same period
-    of the previous year (-1 when not in the catalogue)."""
+    """One row per period: its end and first month (counted from the catalogue's origin), length
+    class, previous period, same period of the previous year (-1 when not in the catalogue)."""
     periods = cat.periods
     rows: dict[str, list[int]] = {
         "per": [],
@@ -33,8 +33,8 @@ def period_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
         previous = period.previous()
         same = period.same_period_previous_year()
         rows["per"].append(pid)
-        rows["first"].append(period.first)
-        rows["end"].append(period.last + 1)
+        rows["first"].append(period.first - cat.origin)
+        rows["end"].append(period.last + 1 - cat.origin)
         rows["lclass"].append(periods.length_class(period))
         rows["prev_per"].append(periods.id(previous))
         rows["prev_year_per"].append(-1 if same == previous else periods.id(same))

@@ -146,6 +146,10 @@ class _Bounds:
     thresholds: Ratio
     steps: Ratio
     months: Magnitude
+    changes: bool
+    """Whether some milestone is a change (its goal comes from a base value)."""
+    comparisons: bool
+    """Whether some milestone is a comparison with a threshold."""
 
     @classmethod
     def of(cls, cat: Catalogue, schedule: Schedule, value: Exact) -> _Bounds:
@@ -157,7 +161,15 @@ class _Bounds:
                 _bound(levels["q1"] + levels["q2"] + levels["qg"]),
             ),
             steps=Ratio(_bound(head["step_n"]), _bound(head["step_d"])),
-            months=Magnitude(max((p.last + 1 for p in cat.periods.periods), default=1)),
+            months=Magnitude(
+                max(
+                    [p.last + 1 - cat.origin for p in cat.periods.periods]
+                    + [t for t in head["t_goal"] if t is not None],
+                    default=1,
+                )
+            ),
+            changes=any(head["is_change"]),
+            comparisons=any(c is False for c in head["is_change"]),
         )
 
     def exact(self, n: str, d: str) -> Exact:
@@ -180,11 +192,15 @@ def _goals(rows: nw.LazyFrame[Any], bounds: _Bounds) -> tuple[nw.LazyFrame[Any],
         (bounds.exact("bn", "bd"), _column("step_n", "step_d", bounds.steps)),
         _WHAT,
     )
-    goal = combine(
-        lambda c, g: choose(nw.col("is_change"), c, g),
-        (change_goal, bounds.threshold("pg", "qg")),
-        _WHAT,
-    )
+    comparison_goal = bounds.threshold("pg", "qg")
+    if bounds.changes and bounds.comparisons:
+        goal = combine(
+            lambda c, g: choose(nw.col("is_change"), c, g),
+            (change_goal, comparison_goal),
+            _WHAT,
+        )
+    else:  # one kind of goal only: its bound alone sizes the integers
+        goal = change_goal if bounds.changes else comparison_goal
     times = [Exact(Ratio(nw.col(c)), Ratio(bounds.months)) for c in ("t0", "end", "t_goal")]
     expected = combine(
         lambda b0, g, a, b, c: linear_expected(b0, g, a.n, b.n, c.n),

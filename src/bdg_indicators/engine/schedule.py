@@ -104,7 +104,7 @@ class Schedule:
             mindex=found.index,
             due=found.due,
             higher=higher,
-            t_goal=first_due(milestone).last + 1,
+            t_goal=first_due(milestone).last + 1 - self.cat.origin,
             is_change=isinstance(milestone.condition, Change),
             boolean_target=False,
         )
