@@ -29,7 +29,7 @@ from .backend import Backend
 from .catalogue import Catalogue
 from .judge import judge
 from .progress import settle
-from .rollup import leaf_rows, own_rows, roll_up
+from .rollup import expected_table, leaf_rows, own_rows, roll_up
 from .schedule import build_schedule
 from .values import share_values, variant_values
 
@@ -90,12 +90,15 @@ def run(
     cat = Catalogue.build(spec, targets, observations, tree, [base] if base else [])
     leaf = leaf_rows(cat, observations, engine, _unit_ids(observations, cat))
     own = engine.collect(own_rows(leaf, cat.max_slots))
-    values = roll_up(cat, own, engine)
+    expected = expected_table(cat, own)
+    values = roll_up(cat, own, expected, engine)
     made = set(values.filter(values["per"] >= cat.periods.observed)["per"].unique().to_list())
     cat = attrs.evolve(cat, grid=(*range(cat.periods.observed), *sorted(made)))
     lazy_values = engine.lazy(values)
     shares = share_values(cat, observations, lazy_values, engine)
-    variants_lazy, bound = variant_values(cat, observations, lazy_values, shares, engine)
+    variants_lazy, bound = variant_values(
+        cat, observations, lazy_values, shares, engine.lazy(expected), engine
+    )
     variants = engine.collect(variants_lazy)
     schedule = build_schedule(cat, base)
     results = engine.collect(

@@ -220,14 +220,15 @@ def _scope_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     )
 
 
-def roll_up(cat: Catalogue, own: Any, backend: Backend) -> Any:
+def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) -> Any:
     """Every (scope, org unit, period) with a value or a partial report: own complete rows,
     sums up the tree over children that have every series, and own incomplete rows where
-    nothing could be summed (a Polars frame)."""
+    nothing could be summed (a Polars frame); ``expected_counts`` is
+    [`expected_table`][bdg_indicators.engine.rollup.expected_table]."""
     import polars as pl
 
     slots = [f"x{j}" for j in range(cat.max_slots)]
-    expected = backend.lazy(expected_table(cat, own))
+    expected = backend.lazy(expected_counts)
     units = _unit_table(cat, backend)
     scopes = _scope_table(cat, backend)
     rows = (
@@ -283,7 +284,7 @@ def roll_up(cat: Catalogue, own: Any, backend: Backend) -> Any:
         )
     ).join(values.select("scope", "ou", "per"), on=["scope", "ou", "per"], how="anti")
     everything = pl.concat([values, partial.select(values.columns)], how="vertical_relaxed")
-    return everything.join(expected_table(cat, own), on=["scope", "ou"], how="left").drop(
+    return everything.join(expected_counts, on=["scope", "ou"], how="left").drop(
         "summable"
     )
 

@@ -187,6 +187,7 @@ def variant_values(
     observations: Observations,
     values: nw.LazyFrame[Any],
     shares: dict[int, Any],
+    expected: nw.LazyFrame[Any],
     backend: Backend,
 ) -> tuple[nw.LazyFrame[Any], Exact]:
     """One row per variant, org unit and period: ``vn / vd`` exactly, or the reason; and a
@@ -195,7 +196,13 @@ def variant_values(
     criteria = max((len(v.criteria) for v in cat.variants), default=0)
     for xid, variant in enumerate(cat.variants):
         scope_id = cat.scope_id(variant.scope)
-        frame = _scope_rows(cat, scope_id, values, shares, backend)
+        frame = _scope_rows(cat, scope_id, values, shares, backend).join(
+            expected.filter(nw.col("scope") == scope_id).select(
+                "ou", nw.col("expected").alias("tree_expected")
+            ),
+            on="ou",
+            how="left",
+        )
         made.append(_variant(cat, observations, xid, variant, frame, criteria))
     wide = any(exact.wide for _, exact in made)
     dtype = nw.Int128 if wide else nw.Int64
@@ -331,7 +338,7 @@ def _variant(
 def _coverage(scope: Scope) -> tuple[nw.Expr, nw.Expr]:
     """Org units used and expected: of the series if the scope has any, else of its shares."""
     if scope.series:
-        return nw.col("used").fill_null(0), nw.col("expected").fill_null(0)
+        return nw.col("used").fill_null(0), nw.col("tree_expected").fill_null(0)
     if scope.shares:
         return nw.col("sh0_known").fill_null(0), nw.col("sh0_members").fill_null(0)
     return nw.lit(0), nw.lit(0)
