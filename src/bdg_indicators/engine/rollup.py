@@ -284,9 +284,7 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
         )
     ).join(values.select("scope", "ou", "per"), on=["scope", "ou", "per"], how="anti")
     everything = pl.concat([values, partial.select(values.columns)], how="vertical_relaxed")
-    return everything.join(expected_counts, on=["scope", "ou"], how="left").drop(
-        "summable"
-    )
+    return everything.join(expected_counts, on=["scope", "ou"], how="left").drop("summable")
 
 
 def _sum_level(

@@ -199,30 +199,44 @@ class _Reader:
         )
         return {row["ou"]: row for row in found.iter_rows(named=True)}
 
-    def observation_rows(self, ou: int, periods: list[int], key: int | None) -> list[Contribution]:
+    def observation_rows(
+        self, wanted: list[tuple[int, list[int]]], keys: dict[int, int]
+    ) -> dict[int, list[Contribution]]:
+        """The observation rows of each slot (``keys``: series key by slot) for the org units
+        and periods in ``wanted``, in one query over the rows of those org units."""
         import polars as pl
 
-        if key is None:
-            return []
+        result: dict[int, list[Contribution]] = {slot: [] for slot in keys}
         index = self.result._cache.get("by_unit")
         if index is None:
             index = self.obs.encoded.partition_by("org_unit", as_dict=True)
             self.result._cache["by_unit"] = index
-        obs_unit = self._obs_unit(ou)
-        frame = index.get((obs_unit,))
-        if frame is None:
-            return []
+        frames = [
+            index[(self._obs_unit(ou),)] for ou, _ in wanted if (self._obs_unit(ou),) in index
+        ]
+        if not frames or not keys:
+            return result
+        periods = {self._obs_unit(ou): set(pers) for ou, pers in wanted}
         key_expr: Any = pl.col("data_item").cast(pl.Int64)
         for b in self.obs.breakdowns:
-            key_expr = key_expr * (len(self.obs.breakdown_values[b]) + 1) + pl.col(b).cast(pl.Int64)
-        rows = frame.filter(pl.col("period").is_in(periods) & (key_expr == key))
-        code = self.cat.org_units.codes[ou]
-        result = []
-        for row in rows.sort("period", "file", "row").iter_rows(named=True):
+            size = len(self.obs.breakdown_values[b]) + 1
+            key_expr = key_expr * size + pl.col(b).cast(pl.Int64)
+        slot_of = {key: slot for slot, key in keys.items()}
+        every = sorted({p for pers in periods.values() for p in pers})
+        rows = (
+            pl.concat(frames)
+            .filter(pl.col("period").is_in(every))
+            .with_columns(key_expr.alias("_key"))
+            .filter(pl.col("_key").is_in(list(slot_of)))
+            .sort("org_unit", "period", "file", "row")
+        )
+        for row in rows.iter_rows(named=True):
+            if row["period"] not in periods[row["org_unit"]]:
+                continue
             item = self.obs.data_items[row["data_item"]]
-            result.append(
+            result[slot_of[row["_key"]]].append(
                 Contribution(
-                    org_unit=code,
+                    org_unit=self.obs.org_units[row["org_unit"]],
                     period=str(self.cat.periods.periods[row["period"]]),
                     value=self.obs.value(item, row["num"]),
                     file=self.obs.files[row["file"]],
@@ -255,11 +269,16 @@ def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesVa
     scope = cat.scopes[scope_id]
     row = reader.scope_rows(scope_id, [ou], per).get(ou)
     how = HOW[row["how"]] if row else "missing"
+    keys = {
+        j: key
+        for j, series in enumerate(scope.series)
+        if (key := series_key(reader.obs, series)) is not None
+    }
+    rows = reader.observation_rows(_sources(reader, scope_id, ou, per, how), keys)
     result = []
     for j, series in enumerate(scope.series):
         present = row is not None and (row["mask"] >> j) & 1
         value = reader.obs.value(series.item, row[f"x{j}"]) if present and row is not None else None
-        rows = _contributions(reader, scope_id, j, ou, per, how) if present else []
         result.append(
             SeriesValue(
                 series=str(series),
@@ -267,43 +286,52 @@ def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesVa
                 period=str(cat.periods.periods[per]),
                 value=value,
                 how=how if present else "missing",
-                rows=tuple(rows),
+                rows=tuple(rows.get(j, ())) if present else (),
             )
         )
     return tuple(result)
 
 
-def _contributions(
-    reader: _Reader, scope_id: int, slot: int, ou: int, per: int, how: str
-) -> list[Contribution]:
+def _sources(
+    reader: _Reader, scope_id: int, ou: int, per: int, how: str
+) -> list[tuple[int, list[int]]]:
+    """The org units whose own rows make the value, with the periods of those rows: the org unit
+    itself, or (for a sum over at most BIG_SCOPE org units) the reporting org units below whose
+    rows were summed, found in the engine's table in one query."""
     cat = reader.cat
-    series = cat.scopes[scope_id].series[slot]
-    key = series_key(reader.obs, series)
     if how == "reported":
-        return reader.observation_rows(ou, [per], key)
+        return [(ou, [per])]
     if how == "derived":
-        return reader.observation_rows(ou, _parts(cat, per), key)
-    if how != "summed" or _scope_size(cat, ou) > BIG_SCOPE:
+        return [(ou, _parts(cat, per))]
+    below = _descendants(cat, ou)
+    if how != "summed" or len(below) > BIG_SCOPE:
         return []
-    children = list(cat.org_units.children.get(ou, ()))
-    rows = reader.scope_rows(scope_id, children, per)
+    rows = reader.scope_rows(scope_id, below, per)
     full = (1 << len(cat.scopes[scope_id].series)) - 1
-    found = []
-    for child in children:
-        row = rows.get(child)
-        if row is not None and row["mask"] == full:
-            found += _contributions(reader, scope_id, slot, child, per, HOW[row["how"]])
+    found: list[tuple[int, list[int]]] = []
+    stack = list(cat.org_units.children.get(ou, ()))
+    while stack:
+        unit = stack.pop()
+        row = rows.get(unit)
+        if row is None or row["mask"] != full:
+            continue
+        kind = HOW[row["how"]]
+        if kind == "summed":
+            stack.extend(cat.org_units.children.get(unit, ()))
+        else:
+            found.append((unit, [per] if kind == "reported" else _parts(cat, per)))
     return found
 
 
-def _scope_size(cat: Any, ou: int) -> int:
-    count, stack = 0, [ou]
-    while stack and count <= BIG_SCOPE:
-        unit = stack.pop()
-        children = cat.org_units.children.get(unit, ())
-        count += len(children)
+def _descendants(cat: Any, ou: int) -> list[int]:
+    """The org units below ``ou`` (stopping once there are more than BIG_SCOPE)."""
+    found: list[int] = []
+    stack = [ou]
+    while stack and len(found) <= BIG_SCOPE:
+        children = cat.org_units.children.get(stack.pop(), ())
+        found.extend(children)
         stack.extend(children)
-    return count
+    return found
 
 
 def _children(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[ChildValue, ...]:
