@@ -225,14 +225,16 @@ def _assemble(
     decimals = dict(table.group_by("data_item").agg(pl.col("dec").max()).iter_rows())
     scales = {items[i]: int(d) for i, d in decimals.items()}
     ids = list(decimals)
-    table = table.with_columns(
-        pl.col("num")
-        * pl.lit(10, pl.Int64)
-        ** (
-            pl.col("data_item").replace_strict(ids, [decimals[i] for i in ids], default=0)
-            - pl.col("dec")
+    if any(decimals.values()):  # one scale per data item: the most decimals any row has
+        table = table.with_columns(
+            pl.col("num")
+            * pl.lit(10, pl.Int64)
+            ** (
+                pl.col("data_item").replace_strict(ids, [decimals[i] for i in ids], default=0)
+                - pl.col("dec")
+            )
         )
-    ).drop("dec")
+    table = table.drop("dec")
     values = {b: spec.breakdown(b).value_ids() for b in breakdowns}
     key_columns = ["org_unit", "period", "data_item", *breakdowns]
     sizes = [

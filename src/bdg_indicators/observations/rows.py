@@ -147,8 +147,11 @@ class Checker:
         expr = pl.col(column)
         if frame.schema[column] != pl.String:
             expr = expr.cast(pl.String)
+        # each distinct text once: as an enum, its position picks the id
+        positions = expr.cast(pl.Enum(distinct)).to_physical()
         return (
-            expr.replace_strict(distinct, ids, default=BLANK, return_dtype=pl.Int32)
+            pl.lit(pl.Series(ids, dtype=pl.Int32))
+            .gather(positions)
             .fill_null(BLANK)
             .alias(f"{column}__id")
         )
@@ -206,15 +209,20 @@ class Checker:
         reasons.append(
             (pl.col("data_item").is_in(counts) & (pl.col("num") < 0), "negative-count", "value")
         )
-        reason: pl.Expr = pl.lit(0, pl.Int16)
-        for index in reversed(range(len(reasons))):
-            reason = pl.when(reasons[index][0]).then(pl.lit(index + 1, pl.Int16)).otherwise(reason)
-        frame = frame.with_columns(reason.alias("reason"))
-        bad = frame.filter(pl.col("reason") > 0)
-        for row in bad.iter_rows(named=True):
-            code_name, column = reasons[row["reason"] - 1][1:]
-            self._reject(row, code_name, column, columns, file)
-        return frame.filter(pl.col("reason") == 0).select(
+        frame = frame.with_columns(pl.any_horizontal(*[r[0] for r in reasons]).alias("bad"))
+        if frame.get_column("bad").any():  # only then: which reason, for the rows concerned
+            reason: pl.Expr = pl.lit(0, pl.Int16)
+            for index in reversed(range(len(reasons))):
+                reason = (
+                    pl.when(reasons[index][0]).then(pl.lit(index + 1, pl.Int16)).otherwise(reason)
+                )
+            for row in frame.filter("bad").with_columns(reason.alias("reason")).iter_rows(
+                named=True
+            ):
+                code_name, column = reasons[row["reason"] - 1][1:]
+                self._reject(row, code_name, column, columns, file)
+            frame = frame.filter(~pl.col("bad"))
+        return frame.select(
             pl.lit(file_id, pl.UInt16).alias("file"),
             pl.col("row").cast(pl.Int64),
             pl.col("org_unit__id").alias("org_unit"),

@@ -54,10 +54,11 @@ def drop_duplicates(
     of a group that gives different values for the same thing."""
     import polars as pl
 
-    keyed = table.with_columns(key.alias("_key"))
-    dupes = keyed.filter(pl.col("_key").is_duplicated())
-    if dupes.height == 0:
+    keys = table.select(key.alias("_key")).to_series()
+    if keys.n_unique() == keys.len():  # the usual case, and a cheaper test than the one below
         return table
+    repeated = keys.is_duplicated()
+    dupes = table.with_columns(keys).filter(repeated)
     drop: list[tuple[int, int]] = []
     groups: dict[int, list[dict[str, Any]]] = {}
     for row in dupes.sort("file", "row").iter_rows(named=True):
@@ -124,27 +125,42 @@ def reject_parts_over_wholes(
     whole_of = pl.col("data_item").replace_strict(
         [p for p, _ in pairs], [w for _, w in pairs], default=None, return_dtype=pl.Int32
     )
-    parts = table.filter(pl.col("data_item").is_in([p for p, _ in pairs])).select(
-        "file", "row", "data_item", "num", row_key(sizes, columns, whole_of).alias("_key")
-    )
-    wholes = table.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
-        row_key(sizes, columns).alias("_key"),
-        pl.col("data_item").alias("whole_item"),
-        pl.col("num").alias("whole_num"),
-        pl.col("row").alias("whole_row"),
-        pl.col("file").alias("whole_file"),
-    )
     scale = [scales.get(n, 0) for n in names]
     common = {p: max(scale[p], scale[w]) for p, w in pairs}
-    part_mult = [10 ** (common[p] - scale[p]) for p, _ in pairs]
-    whole_mult = [10 ** (common[p] - scale[w]) for p, w in pairs]
     part_ids = [p for p, _ in pairs]
-    joined = parts.join(wholes, on="_key", how="inner").filter(
-        pl.col("num").cast(pl.Int128)
-        * pl.col("data_item").replace_strict(part_ids, part_mult, return_dtype=pl.Int128)
-        > pl.col("whole_num").cast(pl.Int128)
-        * pl.col("data_item").replace_strict(part_ids, whole_mult, return_dtype=pl.Int128)
+    multiplied = any(common[p] != scale[p] or common[p] != scale[w] for p, w in pairs)
+
+    def times(column: str, factors: list[int]) -> pl.Expr:
+        if not multiplied:
+            return pl.col(column)
+        factor = pl.col("data_item").replace_strict(part_ids, factors, return_dtype=pl.Int128)
+        return pl.col(column).cast(pl.Int128) * factor
+
+    # narrow frames (a key and a number) for the join; the rows' details only for violations
+    parts = table.filter(pl.col("data_item").is_in(part_ids)).select(
+        row_key(sizes, columns, whole_of).alias("_key"),
+        "data_item",
+        times("num", [10 ** (common[p] - scale[p]) for p, _ in pairs]).alias("_part"),
+        pl.col("num"),
+        "file",
+        "row",
     )
+    wholes = table.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
+        row_key(sizes, columns).alias("_key"), pl.col("num").alias("whole_num")
+    )
+    joined = parts.join(wholes, on="_key", how="inner").filter(
+        pl.col("_part")
+        > times("whole_num", [10 ** (common[p] - scale[w]) for p, w in pairs])
+    )
+    if joined.height == 0:
+        return table
+    details = table.select(
+        row_key(sizes, columns).alias("_key"),
+        pl.col("data_item").alias("whole_item"),
+        pl.col("row").alias("whole_row"),
+        pl.col("file").alias("whole_file"),
+    ).join(joined.select("_key").unique(), on="_key", how="semi")
+    joined = joined.join(details, on="_key", how="left")
     over = []
     for row in joined.iter_rows(named=True):
         part, whole = names[row["data_item"]], names[row["whole_item"]]
