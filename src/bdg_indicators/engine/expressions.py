@@ -37,11 +37,13 @@ class Exact:
     bound: Ratio
     wide: bool = False
     """Whether the integers are 128-bit."""
+    nonnegative: bool = False
+    """Whether the value is known never to be negative (a count, a sum of counts)."""
 
     @classmethod
     def constant(cls, value: Fraction) -> Exact:
         ratio = Ratio.of(value)
-        return cls(ratio, Ratio(Magnitude(ratio.n), Magnitude(ratio.d)))
+        return cls(ratio, Ratio(Magnitude(ratio.n), Magnitude(ratio.d)), nonnegative=value >= 0)
 
 
 @attrs.frozen
@@ -141,27 +143,38 @@ class Compiler:
 
     def arithmetic(self, node: Op, operands: list[Exact]) -> Exact:
         kind = node.kind
+        positive = all(o.nonnegative for o in operands)
         if kind == "neg":
             return combine(lambda a: -a, operands, self.what)
         if kind in ("+", "-", "*"):
             rule = {"+": Ratio.__add__, "-": Ratio.__sub__, "*": Ratio.__mul__}[kind]
-            return combine(rule, operands, self.what)
+            made = combine(rule, operands, self.what)
+            return attrs.evolve(made, nonnegative=positive and kind != "-")
         if kind == "/":
-            right = operands[1]
-            zero = right.value.n == 0 if not isinstance(right.value.n, int) else None
-            if zero is None and right.value.n == 0:
-                raise BdgError(  # pragma: no cover - a formula dividing by the constant 0
-                    [Problem(code="formula-arguments", message="division by zero in the formula")]
-                )
-            quotient = combine(Ratio.__truediv__, operands, self.what)
-            if zero is None:
-                return quotient
-            self.reasons.append(Reason(zero, "zero-denominator", node.text))
-            value = Ratio(
-                where(~zero, quotient.value.n, None), where(~zero, quotient.value.d, None)
+            return self.divide(node, operands, positive)
+        return self.extreme(kind, operands, positive)
+
+    def divide(self, node: Op, operands: list[Exact], positive: bool) -> Exact:
+        """A quotient; a zero denominator is no value, with its reason."""
+        right = operands[1]
+        if not isinstance(right.value.n, int):
+            zero = right.value.n == 0
+        elif right.value.n == 0:
+            raise BdgError(  # pragma: no cover - a formula dividing by the constant 0
+                [Problem(code="formula-arguments", message="division by zero in the formula")]
             )
-            return Exact(value, quotient.bound, quotient.wide)
-        # min, max
+        else:
+            zero = None
+        rule = Ratio.divided_by_nonnegative if right.nonnegative else Ratio.__truediv__
+        quotient = combine(rule, operands, self.what)
+        if zero is None:
+            return attrs.evolve(quotient, nonnegative=positive)
+        self.reasons.append(Reason(zero, "zero-denominator", node.text))
+        value = Ratio(where(~zero, quotient.value.n, None), where(~zero, quotient.value.d, None))
+        return Exact(value, quotient.bound, quotient.wide, positive)
+
+    def extreme(self, kind: str, operands: list[Exact], positive: bool) -> Exact:
+        """``min`` or ``max``, by the sign of differences."""
         result = operands[0]
         for other in operands[1:]:
             diff = sign_difference(result, other, self.what)
@@ -176,7 +189,7 @@ class Compiler:
                 Magnitude(max(chosen.bound.n.m, alternative.bound.n.m)),
                 Magnitude(max(chosen.bound.d.m, alternative.bound.d.m)),
             )
-            result = Exact(value, bound, chosen.wide)
+            result = Exact(value, bound, chosen.wide, positive)
         return result
 
     def number(self, node: Node) -> Exact:

@@ -59,6 +59,25 @@ def _units_attributes(cat: Catalogue, attributes: list[str], backend: Backend) -
     return backend.table(rows, {"ua": nw.Int64, "code": nw.Int32})
 
 
+def _history(cat: Catalogue, values: nw.LazyFrame[Any], backend: Backend) -> nw.LazyFrame[Any]:
+    """Each variant's values with their period's place in time, the previous period's value,
+    the same period of the previous year's and the baseline: joins on the narrow table of
+    variant values, before the targets' columns are added."""
+    periods = period_table(cat, backend)
+    n_periods = len(cat.periods.periods)
+    rows = values.join(periods, on="per")
+    rows = earlier(rows, values, n_periods, "prev_per", "p")
+    if any(p >= 0 for p in cat.prev_year_periods()):
+        rows = earlier(rows, values, n_periods, "prev_year_per", "y")
+    else:
+        rows = rows.with_columns(
+            nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd")
+        )
+    return rows.with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")).join(
+        baselines(values, periods), on="gl", how="left"
+    )
+
+
 def judge(
     cat: Catalogue,
     values: nw.LazyFrame[Any],
@@ -69,43 +88,37 @@ def judge(
 ) -> nw.LazyFrame[Any]:
     """One row per target, org unit and period with data: status, reason and every figure."""
     head, levels = schedule.frames(backend)
-    periods = period_table(cat, backend)
     n_periods = len(cat.periods.periods)
-    targets = backend.table(
-        {"tid": list(range(len(cat.targets))), "xid": list(cat.target_variant)},
-        {"tid": nw.Int32, "xid": nw.Int32},
-    )
+    history = _history(cat, values, backend)
+    if list(cat.target_variant) == list(range(len(cat.targets))):
+        # each target its own variant, numbered alike (the catalogue numbers variants in the
+        # order of their targets): no join needed to give the rows their target
+        rows = history.with_columns(nw.col("xid").alias("tid"))
+    else:
+        targets = backend.table(
+            {"tid": list(range(len(cat.targets))), "xid": list(cat.target_variant)},
+            {"tid": nw.Int32, "xid": nw.Int32},
+        )
+        rows = targets.join(history, on="xid")
+    rows = rows.with_columns(
+        (nw.col("tid").cast(nw.Int64) * n_periods + nw.col("per")).alias("hk")
+    ).join(head, on="hk", how="inner")
     attributes = sorted(schedule.attributes)
-    rows = (
-        targets.join(values, on="xid")
-        .with_columns((nw.col("tid").cast(nw.Int64) * n_periods + nw.col("per")).alias("hk"))
-        .join(head, on="hk", how="inner")
-    )
     rows = _attribute_codes(cat, rows, attributes, backend)
-    rows = rows.with_columns((nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")).join(
-        levels, on="lk", how="left"
-    )
-    rows = rows.join(periods, on="per")
-    rows = earlier(rows, values, n_periods, "prev_per", "p")
-    if any(p >= 0 for p in cat.prev_year_periods()):
-        rows = earlier(rows, values, n_periods, "prev_year_per", "y")
+    if levels is not None:  # thresholds by attribute value
+        rows = rows.with_columns(
+            (nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")
+        ).join(levels, on="lk", how="left")
+    if any(schedule.head["is_change"]):
+        rows = earlier(rows, values, n_periods, "base_per", "b")
     else:
         rows = rows.with_columns(
-            nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd")
+            nw.lit(None, nw.Int64).alias("bn"), nw.lit(None, nw.Int64).alias("bd")
         )
-    rows = earlier(rows, values, n_periods, "base_per", "b")
     if schedule.base is not None:
         rows = earlier(rows, values, n_periods, "show_base", "sb")
     else:
         rows = rows.with_columns(nw.col("bn").alias("sbn"), nw.col("bd").alias("sbd"))
-    rows = rows.join(
-        periods.select(nw.col("per").alias("show_base"), nw.col("end").alias("base_end")),
-        on="show_base",
-        how="left",
-    )
-    rows = rows.with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")).join(
-        baselines(values, periods), on="gl", how="left"
-    )
     return _decide(cat, rows, value_bound, schedule, method, backend)
 
 

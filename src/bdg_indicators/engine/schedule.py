@@ -97,6 +97,7 @@ class Schedule:
         if found.milestone is None:
             row.update(na_code=found.reason, na_subject=found.subject)
             self._append(self.head, row)
+            self._level(tid, per, -1, None)
             return
         milestone = found.milestone
         higher = wants_higher(milestone, variant.indicator.better)
@@ -182,27 +183,36 @@ class Schedule:
     codes = OTHER + 4
     """Attribute codes (shifted by 3, for -3, -2 and -1) are below this."""
 
-    def frames(self, backend: Backend) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
+    def frames(self, backend: Backend) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any] | None]:
         """``head`` (key ``hk = tid * periods + per``) and ``thresholds`` (key
-        ``lk = hk * codes + code + 3``) on the backend."""
+        ``lk = hk * codes + code + 3``) on the backend; without thresholds that depend on an
+        attribute, the thresholds are columns of ``head`` and the second table is ``None``. The
+        head also has the end of the display base period (``base_end``)."""
         periods = len(self.cat.periods.periods)
         attributes = sorted(self.attributes)
-        head = dict(self.head)
-        head["hk"] = [t * periods + p for t, p in zip(head["tid"], head["per"], strict=True)]
+        head = {k: v for k, v in self.head.items() if k not in ("tid", "per")}
+        head["hk"] = [
+            t * periods + p for t, p in zip(self.head["tid"], self.head["per"], strict=True)
+        ]
         head["attr_index"] = [-1 if a is None else attributes.index(a) for a in head["attr"]]
+        ends = [p.last + 1 - self.cat.origin for p in self.cat.periods.periods]
+        head["base_end"] = [None if b is None or b < 0 else ends[b] for b in head["show_base"]]
+        schema = {k: v for k, v in HEAD.items() if k not in ("tid", "per")}
+        schema.update(hk=nw.Int64, attr_index=nw.Int32, base_end=nw.Int64)
         levels = {k: v for k, v in self.levels.items() if k not in ("tid", "per", "code")}
+        level_schema = {k: v for k, v in LEVELS.items() if k not in ("tid", "per", "code")}
+        if not attributes:  # one threshold row per head row, in the same order
+            head.update(levels)
+            schema.update(level_schema)
+            return backend.table(head, schema), None
         levels["lk"] = [
             (t * periods + p) * self.codes + c + 3
             for t, p, c in zip(
                 self.levels["tid"], self.levels["per"], self.levels["code"], strict=True
             )
         ]
-        head_schema = {k: v for k, v in HEAD.items() if k not in ("tid", "per")}
-        head = {k: v for k, v in head.items() if k not in ("tid", "per")}
-        head_schema.update(hk=nw.Int64, attr_index=nw.Int32)
-        level_schema = {k: v for k, v in LEVELS.items() if k not in ("tid", "per", "code")}
         level_schema["lk"] = nw.Int64
-        return backend.table(head, head_schema), backend.table(levels, level_schema)
+        return backend.table(head, schema), backend.table(levels, level_schema)
 
 
 def build_schedule(cat: Catalogue, base: Period | None) -> Schedule:

@@ -14,7 +14,7 @@ import narwhals as nw
 
 from bdg_indicators.observations import Observations
 from bdg_indicators.rules.rational import Magnitude, Ratio
-from bdg_indicators.spec import Aggregation, Coverage
+from bdg_indicators.spec import Aggregation, Coverage, Spec
 
 from .backend import Backend
 from .catalogue import Catalogue
@@ -24,14 +24,22 @@ from .plan import Scope, Share
 __all__ = ["share_values", "variant_values"]
 
 
-def slot_values(scope: Scope, observations: Observations, prefix: str = "x") -> list[Exact]:
-    """The exact value of each slot of a scope: ``x{j}`` over ``10**scale``."""
+def slot_values(scope: Scope, observations: Observations, spec: Spec) -> list[Exact]:
+    """The exact value of each slot of a scope: ``x{j}`` over ``10**scale`` (counts are never
+    negative: reading rejects negative counts)."""
+    from bdg_indicators.units import dimension_of
+
     result = []
     for j, series in enumerate(scope.series):
         scale = 10 ** observations.scales.get(series.item, 0)
         total = max(observations.totals.get(series.item, 0), 1)
+        counts = dimension_of(spec.data_item(series.item).unit) == (("[count]", 1),)
         result.append(
-            Exact(Ratio(nw.col(f"{prefix}{j}"), scale), Ratio(Magnitude(total), Magnitude(scale)))
+            Exact(
+                Ratio(nw.col(f"x{j}"), scale),
+                Ratio(Magnitude(total), Magnitude(scale)),
+                nonnegative=counts,
+            )
         )
     return result
 
@@ -108,7 +116,7 @@ def _share_index(cat: Catalogue, share: Share) -> int:
 def _share_exacts(scope: Scope, units: int) -> list[Exact]:
     bound = Ratio(Magnitude(max(units, 1)), Magnitude(max(units, 1)))
     return [
-        Exact(Ratio(nw.col(f"sh{k}_n"), nw.col(f"sh{k}_d")), bound)
+        Exact(Ratio(nw.col(f"sh{k}_n"), nw.col(f"sh{k}_d")), bound, nonnegative=True)
         for k in range(len(scope.shares))
     ]
 
@@ -127,7 +135,7 @@ def share_values(
         frame = _scope_rows(cat, scope_id, values, tables, backend)
         full = (1 << len(scope.series)) - 1
         compiler = Compiler(
-            slots=slot_values(scope, observations),
+            slots=slot_values(scope, observations, cat.spec),
             shares=_share_exacts(scope, len(cat.org_units.codes)),
             names=[str(s) for s in scope.series],
             what=share.text,
@@ -230,7 +238,7 @@ def _value(cat: Catalogue, observations: Observations, variant: Any) -> tuple[Ex
     """The variant's exact value in the indicator's unit (a yes/no indicator: 1 or 0)."""
     scope = variant.scope
     compiler = Compiler(
-        slots=slot_values(scope, observations),
+        slots=slot_values(scope, observations, cat.spec),
         shares=_share_exacts(scope, len(cat.org_units.codes)),
         names=[str(s) for s in scope.series],
         what=f"indicator `{variant.indicator.id}`",
@@ -315,16 +323,17 @@ def _variant(
 ) -> tuple[nw.LazyFrame[Any], Exact]:
     exact, compiler = _value(cat, observations, variant)
     code, subject = _first(_reasons(cat, variant, compiler))
-    keep = code.is_null()
     used, expected = _coverage(variant.scope)
-    made = frame.select(
+    # the reason first, so that the value's expression refers to it instead of repeating it
+    keep = nw.col("reason_code").is_null()
+    made = frame.with_columns(code.alias("reason_code")).select(
         nw.lit(xid, nw.Int32).alias("xid"),
         "ou",
         "per",
         nw.when(keep).then(exact.value.n).alias("vn"),
         nw.when(keep).then(exact.value.d).alias("vd"),
-        code.alias("reason_code"),
-        subject.alias("reason_subject"),
+        "reason_code",
+        nw.when(~keep).then(subject).alias("reason_subject"),
         nw.col("how").fill_null(0).cast(nw.Int8).alias("how"),
         used.cast(nw.Int64).alias("used"),
         expected.cast(nw.Int64).alias("expected"),

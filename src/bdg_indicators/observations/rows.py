@@ -216,8 +216,8 @@ class Checker:
                 reason = (
                     pl.when(reasons[index][0]).then(pl.lit(index + 1, pl.Int16)).otherwise(reason)
                 )
-            for row in frame.filter("bad").with_columns(reason.alias("reason")).iter_rows(
-                named=True
+            for row in (
+                frame.filter("bad").with_columns(reason.alias("reason")).iter_rows(named=True)
             ):
                 code_name, column = reasons[row["reason"] - 1][1:]
                 self._reject(row, code_name, column, columns, file)

@@ -52,7 +52,6 @@ def drop_duplicates(
 ) -> pl.DataFrame:
     """Drop rows repeating another with the same value (the first is kept) and reject every row
     of a group that gives different values for the same thing."""
-    import polars as pl
 
     keys = table.select(key.alias("_key")).to_series()
     if keys.n_unique() == keys.len():  # the usual case, and a cheaper test than the one below
@@ -149,8 +148,7 @@ def reject_parts_over_wholes(
         row_key(sizes, columns).alias("_key"), pl.col("num").alias("whole_num")
     )
     joined = parts.join(wholes, on="_key", how="inner").filter(
-        pl.col("_part")
-        > times("whole_num", [10 ** (common[p] - scale[w]) for p, w in pairs])
+        pl.col("_part") > times("whole_num", [10 ** (common[p] - scale[w]) for p, w in pairs])
     )
     if joined.height == 0:
         return table

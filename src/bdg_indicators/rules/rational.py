@@ -194,6 +194,11 @@ class Ratio:
         negative = other.n < 0
         return Ratio(where(negative, _negate(n), n), where(negative, _negate(d), d))
 
+    def divided_by_nonnegative(self, other: Ratio) -> Ratio:
+        """The quotient by a number known not to be negative (counts, sums of counts): no sign
+        to normalise; the caller makes sure it is not zero."""
+        return Ratio(_mul(self.n, other.d), _mul(self.d, other.n))
+
     def scaled(self, factor: Fraction) -> Ratio:
         """Times a constant."""
         return self * Ratio.of(factor)
