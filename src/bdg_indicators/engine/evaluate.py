@@ -31,6 +31,7 @@ from .judge import judge
 from .progress import settle
 from .rollup import expected_table, leaf_rows, own_rows, roll_up
 from .schedule import build_schedule
+from .table import order_key
 from .values import share_values, variant_values
 
 __all__ = ["EngineResult", "run"]
@@ -105,6 +106,7 @@ def run(
         judge(cat, engine.lazy(variants), bound, schedule, engine, method)
     ).with_row_index("_row")
     results = settle(results)
+    results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares
     )

@@ -146,17 +146,24 @@ def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[st
     }
 
 
+def order_key(cat: Catalogue) -> Any:
+    """The order of results: the spec's order of targets, then org units, then periods in
+    time order (one integer per row)."""
+    import polars as pl
+
+    order = sorted(range(len(cat.periods.periods)), key=lambda p: cat.periods.periods[p])
+    position = {p: i for i, p in enumerate(order)}
+    rank = pl.Series([position[p] for p in range(len(order))], dtype=pl.Int64)
+    units, periods = len(cat.org_units.codes), len(order)
+    return (pl.col("tid").cast(pl.Int64) * units + pl.col("ou")) * periods + pl.lit(rank).gather(
+        pl.col("per")
+    )
+
+
 def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], method: str) -> Any:
-    """The labelled result table (a Polars frame) from the engine's results: in the spec's order
-    of targets, then org units, then periods in time order."""
+    """The labelled result table (a Polars frame) from the engine's results, in their order;
+    columns the results already have are shared, not copied."""
     import polars as pl
 
     made = {**_labels(cat), **_figures(cat, method_ids, method)}
-    order = sorted(range(len(cat.periods.periods)), key=lambda p: cat.periods.periods[p])
-    rank = {p: i for i, p in enumerate(order)}
-    units, periods = len(cat.org_units.codes), len(order)
-    key = (pl.col("tid").cast(pl.Int64) * units + pl.col("ou")) * periods + pl.col(
-        "per"
-    ).replace_strict(rank, return_dtype=pl.Int64)
-    table = results.select([made[c].alias(c) if c in made else pl.col(c) for c in COLUMNS])
-    return table[results.select(key).to_series().arg_sort()]
+    return results.select([made[c].alias(c) if c in made else pl.col(c) for c in COLUMNS])

@@ -190,6 +190,19 @@ class _Reader:
         row: dict[str, Any] = found.row(0, named=True)
         return row
 
+    def variant_value(self, xid: int, ou: int, per: int | None) -> Fraction | None:
+        """The exact value of a variant at an org unit and period (``None``: no value)."""
+        import polars as pl
+
+        if per is None or per < 0:
+            return None
+        found = self.engine.variants.filter(
+            (pl.col("xid") == xid) & (pl.col("ou") == ou) & (pl.col("per") == per)
+        )
+        if found.height == 0:
+            return None
+        return _fraction(found.row(0, named=True), "vn", "vd")
+
     def scope_rows(self, scope: int, units: list[int], per: int) -> dict[int, dict[str, Any]]:
         import polars as pl
 
@@ -432,14 +445,12 @@ def trace(
         else None,
         base=None,
         base_period=base_period,
-        base_value=_fraction(row, "bn", "bd")
-        if row["base_per"] is not None
-        else _fraction(row, "sbn", "sbd"),
+        base_value=reader.variant_value(row["xid"], ou, base_per),
         base_inputs=_inputs(reader, scope_id, ou, base_per)
         if base_per is not None and base_per >= 0
         else (),
         progress=_progress(reader, row, scope_id, ou, milestone),
-        changes=_changes(cat, row, base_period),
+        changes=_changes(reader, row, base_period),
         method=_method_id(result.method),
     )
 
@@ -480,18 +491,19 @@ def _progress(
 
 
 def _changes(
-    cat: Any, row: dict[str, Any], base_period: Period | None
+    reader: _Reader, row: dict[str, Any], base_period: Period | None
 ) -> tuple[ChangeFigures, ...]:
+    cat = reader.cat
     value = _fraction(row, "vn", "vd")
     result = []
-    against = [("previous", "prev_per", "pn", "pd"), ("previous_year", "prev_year_per", "yn", "yd")]
+    against = [("previous", "prev_per"), ("previous_year", "prev_year_per")]
     if base_period is not None:
-        against.append(("base", "show_base", "sbn", "sbd"))
-    for name, period_column, n, d in against:
+        against.append(("base", "show_base"))
+    for name, period_column in against:
         per = row[period_column]
         if per is None or per < 0:
             continue
-        earlier = _fraction(row, n, d)
+        earlier = reader.variant_value(row["xid"], row["ou"], per)
         both = value is not None and earlier is not None
         rate = None
         end, start = cat.periods.periods[row["per"]], cat.periods.periods[per]
