@@ -78,6 +78,10 @@ class OrgUnitIds:
         return counts
 
 
+PARTS = (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH)
+"""Kinds of periods that are parts of a year."""
+
+
 @attrs.frozen
 class PeriodIds:
     """Periods by id: those of the observations, then years and half-years made of their
@@ -95,7 +99,7 @@ class PeriodIds:
         known = set(found)
         derived: list[Period] = []
         for period in found:
-            if period.kind in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH):
+            if period.kind in PARTS:
                 wholes = [Period.year(period.start_year)]
                 if period.kind is not PeriodKind.HALF:
                     wholes.append(period_containing(period, PeriodKind.HALF))
@@ -109,6 +113,12 @@ class PeriodIds:
     @functools.cached_property
     def index(self) -> dict[Period, int]:
         return {p: i for i, p in enumerate(self.periods)}
+
+    @functools.cached_property
+    def has_parts(self) -> bool:
+        """Whether any observed period is part of a year (a half, quarter or month), so that
+        wholes may be made of parts (also wholes that other org units report)."""
+        return any(p.kind in PARTS for p in self.periods[: self.observed])
 
     @property
     def with_data(self) -> range:

@@ -52,8 +52,16 @@ def growth_columns(rows: nw.LazyFrame[Any], wanted_on_track: nw.Expr) -> nw.Lazy
     direction = nw.when(nw.col("higher")).then(1).otherwise(-1)
     c = (base_sign * direction).cast(nw.Float64)
     sigma = (nw.col("goal_vs_base") * base_sign).cast(nw.Float64)
+    eligible = (
+        nw.col("progress_row")
+        & nw.col("has_baseline")
+        & ~nw.col("vn").is_null()
+        & ~nw.col("gn").is_null()
+    ).fill_null(False)
     note = (
-        nw.when(nw.col("b0n") == 0)
+        nw.when(~eligible)
+        .then(nw.lit(None, nw.String))
+        .when(nw.col("b0n") == 0)
         .then(nw.lit("growth-zero-baseline"))
         .when((_sign("vn") * base_sign < 0) | (_sign("gn") * base_sign < 0))
         .then(nw.lit("growth-signs"))
@@ -82,7 +90,7 @@ def growth_columns(rows: nw.LazyFrame[Any], wanted_on_track: nw.Expr) -> nw.Lazy
         .otherwise(nw.lit(CATEGORIES[3]))
     )
     uncertain = ~nw.col("met_goal") & (~high[1] | (~high[0] & ~medium[1]))
-    defined = nw.col("growth_note").is_null() & nw.col("progress_row") & nw.col("has_baseline")
+    defined = eligible & nw.col("growth_note").is_null()
     power = (x**e_o - 1) * c / (z**e_r - 1).abs()
     return rows.with_columns(
         nw.when(defined).then(power).alias("growth_value"),
@@ -137,6 +145,7 @@ def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.Lazy
     defined = (
         (nw.col("na_code") == "no-milestone")
         & nw.col("has_baseline")
+        & ~nw.col("vn").is_null()
         & (nw.col("trend_direction") != 0)
         & (nw.col("b0n") != 0)
         & (_sign("vn") * base_sign >= 0)

@@ -23,11 +23,10 @@ from typing import Any
 import narwhals as nw
 
 from bdg_indicators.observations import Observations
-from bdg_indicators.periods import PeriodKind
 from bdg_indicators.spec import Aggregation
 
 from .backend import Backend
-from .catalogue import Catalogue
+from .catalogue import PARTS, Catalogue
 from .plan import Series
 
 __all__ = ["HOW", "leaf_rows", "own_rows", "roll_up"]
@@ -93,7 +92,7 @@ def leaf_rows(
         nw.col("num"),
     ).join(_slots(cat, observations, backend), on="skey", how="inner")
     rows = rows.select("scope", "slot", "bit", "ou", "per", "num", nw.lit(0).alias("derived"))
-    if cat.periods.derived:
+    if cat.periods.has_parts:
         rows = nw.concat([rows, _parts(rows, cat, backend)], how="vertical")
     return rows
 
@@ -104,9 +103,9 @@ def _parts(rows: nw.LazyFrame[Any], cat: Catalogue, backend: Backend) -> nw.Lazy
     parts: dict[str, list[int]] = {"per": [], "whole": [], "rank": [], "count": [], "last": []}
     for pid in range(cat.periods.observed):
         period = periods[pid]
-        if period.kind not in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH):
+        if period.kind not in PARTS:
             continue
-        rank = [PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH].index(period.kind)
+        rank = PARTS.index(period.kind)
         for size in (12, 6):
             if size <= period.months:
                 continue

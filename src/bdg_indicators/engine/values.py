@@ -147,6 +147,7 @@ def share_values(
             if share.among is not None
             else nw.lit(True)
         )
+        why, reasons = _member_reasons(scope, share, compiler)
         members = [u for u, level in enumerate(cat.org_units.levels) if level == share.level]
         pairs: dict[str, list[int]] = {"member": [], "ou": []}
         for member in members:
@@ -155,7 +156,11 @@ def share_values(
                 pairs["ou"].append(unit)
         links = backend.table(pairs, {"member": nw.Int32, "ou": nw.Int32})
         flags = frame.select(
-            nw.col("ou").alias("member"), "per", among.alias("among"), meets.alias("meets")
+            nw.col("ou").alias("member"),
+            "per",
+            among.alias("among"),
+            meets.alias("meets"),
+            why.alias("why"),
         ).join(links, on="member", how="inner")
         inside = nw.col("among").fill_null(False)
         known = ~nw.col("among").is_null() & (~nw.col("among") | ~nw.col("meets").is_null())
@@ -171,16 +176,20 @@ def share_values(
                 nw.col("d").sum(),
                 nw.col("known").sum(),
                 nw.len().cast(nw.Int64).alias("members"),
+                nw.col("why").min(),
             )
         )
+        codes = [code for code, _ in reasons]
+        subjects = [subject for _, subject in reasons]
+        unknown = pl.col("why").fill_null(0)
         tables[index] = counted.with_columns(
             pl.when(pl.col("known") == 0)
-            .then(pl.lit("missing-series"))
+            .then(unknown.replace_strict(range(len(codes)), codes, return_dtype=pl.String))
             .when(pl.col("d") == 0)
             .then(pl.lit("share-empty"))
             .alias("code"),
             pl.when(pl.col("known") == 0)
-            .then(pl.lit(str(scope.series[0]) if scope.series else share.level))
+            .then(unknown.replace_strict(range(len(codes)), subjects, return_dtype=pl.String))
             .when(pl.col("d") == 0)
             .then(pl.lit(share.level))
             .alias("subject"),
@@ -188,6 +197,25 @@ def share_values(
             pl.col("d").cast(pl.Int64),
         ).select("ou", "per", "n", "d", "known", "members", "code", "subject")
     return tables
+
+
+def _member_reasons(
+    scope: Scope, share: Share, compiler: Compiler
+) -> tuple[nw.Expr, list[tuple[str, str]]]:
+    """Why a member's status is unknown, as the index of the first reason that holds (null:
+    known), and the (code, subject) of each index: a missing series, or a reason of the
+    compiled conditions (a zero denominator)."""
+    reasons = [("missing-series", str(s)) for s in scope.series]
+    reasons = reasons or [("missing-series", share.level)]
+    mask = nw.col("mask")
+    tests = [(mask // (1 << j)) % 2 == 0 for j in range(len(scope.series))]
+    for reason in compiler.reasons:
+        reasons.append((reason.code, reason.subject))
+        tests.append(reason.when.fill_null(False))
+    why: Any = nw.lit(None, nw.Int32)
+    for i in reversed(range(len(tests))):
+        why = nw.when(tests[i]).then(nw.lit(i, nw.Int32)).otherwise(why)
+    return why, reasons
 
 
 def variant_values(
@@ -271,7 +299,7 @@ def _reasons(cat: Catalogue, variant: Any, compiler: Compiler) -> Reasons:
         codes.append(
             (
                 ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null(),
-                nw.coalesce(nw.col(f"sh{k}_code"), nw.lit("missing-series")),
+                nw.coalesce(nw.col(f"sh{k}_code"), nw.lit("share-empty")),
                 nw.coalesce(nw.col(f"sh{k}_subject"), nw.lit(share.level)),
             )
         )
@@ -279,7 +307,7 @@ def _reasons(cat: Catalogue, variant: Any, compiler: Compiler) -> Reasons:
         codes.append((reason.when, nw.lit(reason.code), nw.lit(reason.subject)))
     used, expected = _coverage(scope)
     if variant.indicator.coverage is Coverage.COMPLETE:
-        shown = used.cast(nw.String) + nw.lit("/") + expected.cast(nw.String)
+        shown = nw.concat_str([used.cast(nw.String), nw.lit("/"), expected.cast(nw.String)])
         codes.append((used < expected, nw.lit("incomplete-coverage"), shown))
     return codes
 

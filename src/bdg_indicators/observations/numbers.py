@@ -32,6 +32,8 @@ class State:
     AMBIGUOUS = 3
     FRACTION = 4
     """A count that is not a whole number."""
+    NOT_YES_NO = 5
+    """A yes/no value that is neither yes (1) nor no (0)."""
 
 
 def _text_values(
@@ -129,6 +131,8 @@ def parse_values(
     return frame.with_columns(
         pl.when(pl.col("state") != State.OK)
         .then(pl.col("state"))
+        .when(is_bool & ~((pl.col("num") == 0) | (pl.col("num") == whole)).fill_null(True))
+        .then(State.NOT_YES_NO)
         .when(pl.col("num").is_null())
         .then(State.BAD)
         .when(is_count & (pl.col("dec") > 0) & (pl.col("num") % whole != 0))

@@ -83,6 +83,7 @@ _VALUE_REASONS: tuple[tuple[str, int], ...] = (
     ("invalid-number", State.BAD),
     ("ambiguous-number", State.AMBIGUOUS),
     ("invalid-number:count", State.FRACTION),
+    ("invalid-number:boolean", State.NOT_YES_NO),
 )
 
 
@@ -312,6 +313,11 @@ def _value_message(
         )
     if code == "negative-count":
         return f"`{value}` is negative, but `{item}` counts", None
+    if extra == "boolean":
+        return (
+            f"`{value}` is neither yes nor no, but `{item}` is a yes/no item",
+            "write 1 or 0 (có/không, true/false)",
+        )
     if extra == "count":
         return f"`{value}` is not a whole number, but `{item}` counts", "counts are whole numbers"
     hint = (

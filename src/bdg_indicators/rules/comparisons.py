@@ -150,7 +150,10 @@ def holds(allowed: Any, diff: Any) -> Any:
     if not is_expression(diff):
         chosen = below if diff < 0 else equal if diff == 0 else above
         return bool(chosen)
-    return where(diff < 0, below, where(diff == 0, equal, above)) == 1
+    import narwhals as nw
+
+    allowed_sign = where(diff < 0, below, where(diff == 0, equal, above))
+    return nw.when(~diff.is_null()).then(allowed_sign == 1)
 
 
 def attainment(value: Any, threshold: Any) -> Any:

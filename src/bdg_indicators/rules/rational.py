@@ -98,12 +98,14 @@ def where(condition: Any, yes: Any, no: Any) -> Any:
 
 
 def sign(value: Any) -> Any:
-    """-1, 0 or 1."""
+    """-1, 0 or 1 (null for a null expression)."""
     if isinstance(value, Magnitude):
         return Magnitude(1)
     if not is_expression(value):
         return (value > 0) - (value < 0)
-    return where(value > 0, 1, where(value < 0, -1, 0))
+    import narwhals as nw
+
+    return where(value > 0, 1, where(value < 0, -1, nw.when(value == 0).then(0)))
 
 
 _WIDE = 2**62
