@@ -717,13 +717,19 @@ class Oracle:
         how: Any = row.how
         if variant.share_only:
             _, _, _, used, expected_now = shares[id(_shares(variant.expr)[0])]
-            how = OneOf(("missing", "reported"))
+            level = _shares(variant.expr)[0].level
+            how = "reported" if self.level(unit) == level else "summed"
 
         def nothing(reason: str | None, subject: str | None) -> Outcome:
             # no value although every series is there: coverage as computed, or 0
             used_or_0, expected_or_0 = OneOf((used, 0)), OneOf((expected_now, 0))
             return Outcome(
-                None, reason, subject, used=used_or_0, expected=expected_or_0, value_from=how
+                None,
+                reason,
+                subject,
+                used=used_or_0,
+                expected=expected_or_0,
+                value_from="missing" if variant.share_only else how,
             )
 
         for share_value, share_reason, share_subject, _, _ in shares.values():

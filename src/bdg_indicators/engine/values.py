@@ -20,6 +20,7 @@ from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Compiler, Condition, Exact, combine
 from .plan import Scope, Share
+from .rollup import REPORTED, SUMMED
 
 __all__ = ["share_values", "variant_values"]
 
@@ -362,7 +363,7 @@ def _variant(
         nw.when(keep).then(exact.value.d).alias("vd"),
         "reason_code",
         nw.when(~keep).then(subject).alias("reason_subject"),
-        nw.col("how").fill_null(0).cast(nw.Int8).alias("how"),
+        _how(cat, variant.scope, keep).cast(nw.Int8).alias("how"),
         used.cast(nw.Int64).alias("used"),
         expected.cast(nw.Int64).alias("expected"),
         nw.col("children").fill_null(0).cast(nw.Int64).alias("children"),
@@ -370,6 +371,17 @@ def _variant(
         *_criteria(observations, variant, criteria),
     )
     return made, exact
+
+
+def _how(cat: Catalogue, scope: Scope, keep: nw.Expr) -> nw.Expr:
+    """How the value was obtained: that of its series; for a formula of shares only, reported
+    at an org unit of the share's level (it counts itself), else summed (it counts those below)."""
+    if scope.series or not scope.shares:
+        return nw.col("how").fill_null(0)
+    level = scope.shares[0].level
+    members = [u for u, found in enumerate(cat.org_units.levels) if found == level]
+    counted = nw.when(nw.col("ou").is_in(members)).then(REPORTED).otherwise(SUMMED)
+    return nw.when(keep).then(counted).otherwise(0)
 
 
 def _coverage(scope: Scope) -> tuple[nw.Expr, nw.Expr]:
