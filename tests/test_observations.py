@@ -22,6 +22,7 @@ data_items:
   literate: {label: Biết chữ, unit: person, breakdowns: [sex], part_of: population}
   population: {label: Dân số, unit: person, breakdowns: [sex], aggregation: stock}
   fund: {label: Quỹ, unit: tỷ đồng}
+  fund_children: {label: Quỹ cho trẻ em, unit: tỷ đồng, part_of: fund}
   flag: {label: Có, type: boolean}
 indicators:
   rate: {label: Tỷ lệ, formula: literate / population, unit: percent, better: higher}
@@ -150,11 +151,29 @@ def test_part_larger_than_whole(tmp_path: Path) -> None:
     assert "row 3" in obs.rejected[0].message
 
 
+def test_part_larger_than_whole_with_decimals(tmp_path: Path) -> None:
+    """Parts and wholes with different decimals are compared exactly: 100.5 > 100 is rejected,
+    100.0 = 100 and 99.9 < 100.1 are kept."""
+    obs = read(
+        tmp_path,
+        "P1,2020,fund_children,,100.5,\nP1,2020,fund,,100,\n"
+        "P1,2021,fund_children,,100.0,\nP1,2021,fund,,100,\n"
+        "P1,2022,fund_children,,99.9,\nP1,2022,fund,,100.1,\n",
+    )
+    assert codes(obs) == [(2, None, "part-exceeds-whole")]
+    assert "100.5" in obs.rejected[0].message
+    assert obs.rows_used == 5
+
+
 def test_boolean_values(tmp_path: Path) -> None:
     """Yes/no data items read true/false, có/không, 1/0."""
-    obs = read(tmp_path, "P1,2020,flag,,có,\nP1,2021,flag,,false,\nP1,2022,flag,,maybe,\n")
+    obs = read(
+        tmp_path,
+        "P1,2020,flag,,có,\nP1,2021,flag,,false,\nP1,2022,flag,,maybe,\nP1,2023,flag,,4,\n",
+    )
     assert sorted(obs.table["num"].to_list()) == [0, 1]
-    assert codes(obs) == [(4, 5, "invalid-number")]
+    assert codes(obs) == [(4, 5, "invalid-number"), (5, 5, "invalid-number")]
+    assert "yes/no" in obs.rejected[1].message
 
 
 def test_missing_columns_reject_every_row(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ class Backend:
         """The result as a ``polars.DataFrame``, with the plan's integer types."""
         import polars as pl
 
-        result = frame.collect(backend="polars").to_native().rechunk()
+        result = frame.collect(backend="polars").to_native()
         decimals = [name for name, dtype in result.schema.items() if isinstance(dtype, pl.Decimal)]
         if decimals:
             result = result.with_columns(pl.col(decimals).cast(pl.Int128))

@@ -131,7 +131,7 @@ def parse_values(
     return frame.with_columns(
         pl.when(pl.col("state") != State.OK)
         .then(pl.col("state"))
-        .when(is_bool & ~((pl.col("num") == 0) | (pl.col("num") == whole)).fill_null(True))
+        .when(is_bool & (~((pl.col("num") == 0) | (pl.col("num") == whole))).fill_null(True))
         .then(State.NOT_YES_NO)
         .when(pl.col("num").is_null())
         .then(State.BAD)

@@ -135,23 +135,30 @@ def reject_parts_over_wholes(
         factor = pl.col("data_item").replace_strict(part_ids, factors, return_dtype=pl.Int128)
         return pl.col(column).cast(pl.Int128) * factor
 
-    # narrow frames (a key and a number) for the join; the rows' details only for violations
-    parts = table.filter(pl.col("data_item").is_in(part_ids)).select(
+    # one lazy query on narrow columns (a key, a number, a row position); the rows' details only
+    # for violations, which are few
+    lazy = table.lazy().with_row_index("_at")
+    parts = lazy.filter(pl.col("data_item").is_in(part_ids)).select(
         row_key(sizes, columns, whole_of).alias("_key"),
-        "data_item",
         times("num", [10 ** (common[p] - scale[p]) for p, _ in pairs]).alias("_part"),
-        pl.col("num"),
-        "file",
-        "row",
+        "data_item",
+        "_at",
     )
-    wholes = table.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
+    wholes = lazy.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
         row_key(sizes, columns).alias("_key"), pl.col("num").alias("whole_num")
     )
-    joined = parts.join(wholes, on="_key", how="inner").filter(
-        pl.col("_part") > times("whole_num", [10 ** (common[p] - scale[w]) for p, w in pairs])
+    found = (
+        parts.join(wholes, on="_key", how="inner")
+        .filter(
+            pl.col("_part") > times("whole_num", [10 ** (common[p] - scale[w]) for p, w in pairs])
+        )
+        .select("_at", "_key", "whole_num")
+        .collect()
     )
-    if joined.height == 0:
+    if found.height == 0:
         return table
+    joined = table[found.get_column("_at")].select("data_item", "num", "file", "row")
+    joined = joined.with_columns(found.get_column("_key"), found.get_column("whole_num"))
     details = table.select(
         row_key(sizes, columns).alias("_key"),
         pl.col("data_item").alias("whole_item"),
