@@ -1179,6 +1179,8 @@ class Oracle:
         base = self.base
         if base is None and milestone is not None and isinstance(milestone.condition, Change):
             base = milestone.condition.base
+        if base is not None and variant.behaviour == FLOW and base.months != period.months:
+            base = None  # a half's cases are not compared with a year's
         columns: dict[str, Any] = {}
         columns.update(self.change("previous", "previous", variant, unit, previous, value))
         year = previous_year if previous_year != previous else None
@@ -1200,7 +1202,7 @@ class Oracle:
         if earlier is None:
             return dict.fromkeys(names)
         before = self.outcome(variant, unit, earlier).value
-        text: Any = str(earlier) if earlier in self.periods else OneOf((None, str(earlier)))
+        text: Any = str(earlier)
         change = None if before is None or value is None else value - before
         pct = None if change is None or not before else change / abs(before) * 100
         return dict(zip(names, (text, before, change, pct), strict=True))
@@ -1343,4 +1345,8 @@ def _attainment(
         ComparisonOp.MORE_THAN,
     )
     attainment = value / goal * 100 if floor and goal > 0 else None
-    return {"attainment_pct": attainment, "margin": value - goal}
+    ranged = isinstance(condition, Comparison) and (
+        condition.op in (ComparisonOp.ABOUT, ComparisonOp.BETWEEN)
+        or isinstance(condition.threshold.value, bool)
+    )
+    return {"attainment_pct": attainment, "margin": None if ranged else value - goal}

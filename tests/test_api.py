@@ -41,3 +41,16 @@ def test_lazy_names_resolve() -> None:
     assert bdg_indicators.EvaluationResult is evaluation.EvaluationResult
     for name in bdg_indicators._LAZY:
         assert getattr(bdg_indicators, name) is not None
+
+
+def test_the_results_reference_lists_every_column() -> None:
+    """docs/reference/results.md describes every column of the results table, once each."""
+    import re
+    from pathlib import Path
+
+    from bdg_indicators.engine.table import COLUMNS
+
+    page = (Path(__file__).parent.parent / "docs" / "reference" / "results.md").read_text()
+    tables = page.split("## JSON output")[0]
+    listed = re.findall(r"^\| `([a-z_]+)` \|", tables, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(COLUMNS)

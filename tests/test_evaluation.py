@@ -324,6 +324,29 @@ def test_pandas_in_pandas_out() -> None:
     assert len(from_polars) == 6  # every org unit of the tree, with or without data
 
 
+def test_pandas_results_stay_exact() -> None:
+    """In pandas, numerators beyond 2**53 stay exact integers beside rows without a value
+    (never floats), and yes/no columns with nulls are nullable booleans."""
+    big = 2**54 + 1
+    data = frame(
+        [
+            ("C1", "2020", "num", None, big),
+            ("C1", "2020", "den", None, big * 2),
+            ("C2", "2020", "num", None, 1),
+        ]
+    )
+    result = evaluate(SPEC, data, org_units=TREE, targets=["1.1"])
+    table = result.to_pandas()
+    row = table[table["org_unit"] == "C1"].iloc[0]
+    exact = {r["org_unit"]: r for r in result.to_dicts()}["C1"]
+    assert Fraction(int(row["value_num"]), int(row["value_den"])) == Fraction(
+        exact["value_num"], exact["value_den"]
+    )
+    assert table["value_num"].isna().any()
+    assert str(table["value_num"].dtype) in ("Int64", "object")
+    assert str(table["due"].dtype) in ("boolean", "bool")
+
+
 def test_explanation_trace() -> None:
     """An explanation lists the formula, the rows summed up the tree with the org units they
     cover, and the verdict: read from the engine's tables, the same numbers as the result row."""

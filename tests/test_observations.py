@@ -303,3 +303,22 @@ def test_hints_are_computed_once_per_distinct_value(monkeypatch: pytest.MonkeyPa
     assert obs.rows_rejected == 4000
     assert {p.hint for p in obs.rejected} == {"known org units: VN, P1"}
     assert calls == ["P2"]
+
+
+def test_org_units_without_a_tree_keep_the_order_of_the_data(tmp_path: Path) -> None:
+    """Without an org-unit tree, org units are numbered (and results ordered) as they first
+    appear in the data, the same on every run."""
+    body = "".join(f"X{n},2020,fund,,{n},\n" for n in (5, 3, 9, 1, 7, 2, 8))
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    for _ in range(3):
+        obs = read_observations(path, SPEC)
+        assert obs.org_units == ("X5", "X3", "X9", "X1", "X7", "X2", "X8")
+
+
+def test_a_number_too_long_to_read_exactly_says_so(tmp_path: Path) -> None:
+    """A 20-digit amount is rejected as too long, not as "not a number"."""
+    obs = read(tmp_path, "P1,2020,fund,,12345678901234567890,\nP1,2021,fund,,5,\n")
+    assert codes(obs) == [(2, 5, "invalid-number")]
+    assert "digits" in obs.rejected[0].message
+    assert obs.rows_used == 1

@@ -857,3 +857,24 @@ def test_half_built_from_quarters_while_its_year_and_half_are_reported() -> None
     )
     row = _row(check(scenario), "1.1", "C1", "2021-S1")
     assert (row["value"], row["value_from"]) == (3, "derived")
+
+
+def test_a_flow_is_not_compared_with_a_base_of_another_length() -> None:
+    """With base=2019, a half-year's cases are not compared with the year 2019's total (a
+    flow); the year 2020 is."""
+    scenario = dataclass_replace(
+        tiny(
+            COUNT,
+            ["indicator: count, milestones: [{by: 2025, at_most: 10}]"],
+            [
+                ("C1", "2019", "cases", 100),
+                ("C1", "2020-S1", "cases", 50),
+                ("C1", "2020-S2", "cases", 40),
+            ],
+        ),
+        base="2019",
+    )
+    result = check(scenario)
+    half, year = _row(result, "1.1", "C1", "2020-S1"), _row(result, "1.1", "C1", "2020")
+    assert (half["base_period"], half["change_base"], half["annual_rate_pct"]) == (None, None, None)
+    assert (year["base_period"], year["change_base"]) == ("2019", -10)

@@ -472,11 +472,13 @@ def _change_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "previous": {
             "period": row["previous_period"],
+            "value": row["previous_value"],
             "absolute": row["change_previous"],
             "relative_pct": row["change_previous_pct"],
         },
         "previous_year": {
             "period": row["previous_year_period"],
+            "value": row["previous_year_value"],
             "absolute": row["change_previous_year"],
             "relative_pct": row["change_previous_year_pct"],
         },

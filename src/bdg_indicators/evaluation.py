@@ -62,17 +62,30 @@ class EvaluationResult:
         return self.table.to_polars()
 
     def to_pandas(self) -> Any:
-        """The results as a ``pandas.DataFrame`` (needs pandas); the exact numerator and
-        denominator become Python integers (pandas has no 128-bit integers)."""
+        """The results as a ``pandas.DataFrame`` (needs pandas), exactly: integer and yes/no
+        columns with nulls become pandas' nullable ``Int64``/``Int32``/``boolean`` columns
+        (never floats, which would round large numerators), and 128-bit numerators and
+        denominators Python integers (pandas has no 128-bit integers)."""
+        import pandas as pd
         import polars as pl
 
         frame = self.to_polars()
         wide = [c for c, t in frame.schema.items() if t == pl.Int128]
-        pandas = frame.with_columns(pl.col(wide).cast(pl.String)).to_pandas()
-        for column in wide:
-            pandas[column] = pandas[column].astype(object)
-            pandas[column] = [v if not isinstance(v, str) else int(v) for v in pandas[column]]
-        return pandas
+        pandas = frame.drop(wide).to_pandas()
+        for column in frame.columns:
+            series = frame.get_column(column)
+            if column in wide:
+                pandas[column] = pd.Series(series.to_list(), dtype=object)
+            elif series.null_count() and (series.dtype.is_integer() or series.dtype == pl.Boolean):
+                filled = series.fill_null(False if series.dtype == pl.Boolean else 0)
+                values, mask = filled.to_numpy(), series.is_null().to_numpy()
+                array = (
+                    pd.arrays.BooleanArray(values, mask)
+                    if series.dtype == pl.Boolean
+                    else pd.arrays.IntegerArray(values, mask)
+                )
+                pandas[column] = pd.Series(array, index=pandas.index)
+        return pandas[frame.columns]
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """The results as plain dicts, one per row."""

@@ -85,7 +85,8 @@ PARTS = (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH)
 @attrs.frozen
 class PeriodIds:
     """Periods by id: those of the observations, then years and half-years made of their
-    parts, then base periods that only milestones name."""
+    parts, then periods only named: base periods of milestones, and the previous periods that
+    changes are shown against."""
 
     periods: tuple[Period, ...]
     observed: int
@@ -107,7 +108,11 @@ class PeriodIds:
                     if whole not in known:
                         known.add(whole)
                         derived.append(whole)
-        others = [p for p in dict.fromkeys(extra) if p not in known]
+        # the periods changes are shown against, named even where nothing was reported
+        earlier = [
+            q for p in (*found, *derived) for q in (p.previous(), p.same_period_previous_year())
+        ]
+        others = [p for p in dict.fromkeys([*extra, *earlier]) if p not in known]
         return cls((*found, *derived, *others), len(found), len(derived))
 
     @functools.cached_property

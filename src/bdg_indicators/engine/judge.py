@@ -439,7 +439,10 @@ def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         nw.when(at_least & (nw.col("pg") > 0))
         .then(attainment(value, goal))
         .alias("attainment_pct"),
-        margin(value, goal).alias("margin"),
+        # a margin from one goal only: none within a range (between, about) or for yes/no
+        nw.when((single | nw.col("is_change")) & ~nw.col("boolean_target"))
+        .then(margin(value, goal))
+        .alias("margin"),
         nw.when((years >= 1) & (value > 0) & (base > 0))
         .then(annual_rate(value, base, years))
         .alias("annual_rate_pct"),

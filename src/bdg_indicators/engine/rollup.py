@@ -29,7 +29,7 @@ from .backend import Backend
 from .catalogue import PARTS, Catalogue
 from .plan import Series
 
-__all__ = ["HOW", "leaf_rows", "own_rows", "roll_up"]
+__all__ = ["HOW", "expected_table", "leaf_rows", "own_rows", "roll_up"]
 
 HOW = {0: "missing", 1: "reported", 2: "derived", 3: "summed"}
 """How a row's values were obtained."""

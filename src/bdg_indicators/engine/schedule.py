@@ -16,7 +16,7 @@ import narwhals as nw
 from bdg_indicators.periods import Period
 from bdg_indicators.rules.change import change_mask, change_step
 from bdg_indicators.rules.comparisons import ABOVE, BELOW, EQUAL, Bound, bounds
-from bdg_indicators.rules.milestones import first_due, governing, wants_higher
+from bdg_indicators.rules.milestones import comparable, first_due, governing, wants_higher
 from bdg_indicators.spec import Change, ChangeKind, Comparison, ComparisonOp, Target
 
 from .backend import Backend
@@ -93,7 +93,7 @@ class Schedule:
         period = self.cat.periods.periods[per]
         found = governing(target, period, variant.behaviour)
         row: dict[str, Any] = dict.fromkeys(HEAD)
-        row.update(tid=tid, per=per, show_base=self.cat.periods.id(self.base))
+        row.update(tid=tid, per=per, show_base=self._base_for(self.base, period, variant))
         if found.milestone is None:
             row.update(na_code=found.reason, na_subject=found.subject)
             self._append(self.head, row)
@@ -121,7 +121,7 @@ class Schedule:
                 base_text=str(condition.base),
             )
             if self.base is None:
-                row["show_base"] = self.cat.periods.id(condition.base)
+                row["show_base"] = self._base_for(condition.base, period, variant)
             self._level(tid, per, -1, None)
         else:
             self._comparison(tid, per, condition, row)
@@ -129,6 +129,13 @@ class Schedule:
             (bound,) = bounds(milestone.each_criterion) or ()
             row.update(pe=bound.threshold.numerator, qe=bound.threshold.denominator, me=bound.mask)
         self._append(self.head, row)
+
+    def _base_for(self, base: Period | None, period: Period, variant: Any) -> int:
+        """The id of the base period the row's change is shown against (-1: none, or not
+        comparable with the row's period)."""
+        if base is None or not comparable(period, base, variant.behaviour):
+            return -1
+        return self.cat.periods.id(base)
 
     def _comparison(self, tid: int, per: int, condition: Comparison, row: dict[str, Any]) -> None:
         threshold = condition.threshold

@@ -34,6 +34,8 @@ class State:
     """A count that is not a whole number."""
     NOT_YES_NO = 5
     """A yes/no value that is neither yes (1) nor no (0)."""
+    TOO_LONG = 6
+    """A number with more digits than a 64-bit integer holds."""
 
 
 def _text_values(
@@ -65,6 +67,8 @@ def _text_values(
         .then(State.MISSING)
         .when(ambiguous)
         .then(State.AMBIGUOUS)
+        .when(~is_bool & ok & (dec <= MAX_DECIMALS) & digits.is_null())
+        .then(State.TOO_LONG)
         .otherwise(State.OK)
         .cast(pl.Int8)
         .alias("state"),

@@ -84,6 +84,7 @@ _VALUE_REASONS: tuple[tuple[str, int], ...] = (
     ("ambiguous-number", State.AMBIGUOUS),
     ("invalid-number:count", State.FRACTION),
     ("invalid-number:boolean", State.NOT_YES_NO),
+    ("invalid-number:digits", State.TOO_LONG),
 )
 
 
@@ -143,7 +144,8 @@ class Checker:
         raw = frame.get_column(column)
         if raw.dtype != pl.String:
             raw = raw.cast(pl.String)
-        distinct = [v for v in raw.unique().to_list() if v is not None]
+        # in order of first appearance: new codes (org units without a tree) get their ids so
+        distinct = [v for v in raw.unique(maintain_order=True).to_list() if v is not None]
         ids = [resolve(v) if _nfc(v) else BLANK for v in distinct]
         expr = pl.col(column)
         if frame.schema[column] != pl.String:
@@ -313,6 +315,11 @@ def _value_message(
         )
     if code == "negative-count":
         return f"`{value}` is negative, but `{item}` counts", None
+    if extra == "digits":
+        return (
+            f"`{value}` has more digits than can be read exactly (18 at most)",
+            "write the value in a larger unit (tỷ đồng rather than đồng) and declare that unit",
+        )
     if extra == "boolean":
         return (
             f"`{value}` is neither yes nor no, but `{item}` is a yes/no item",

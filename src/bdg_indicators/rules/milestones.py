@@ -22,7 +22,14 @@ import attrs
 from bdg_indicators.periods import Period
 from bdg_indicators.spec import Better, Change, ComparisonOp, Direction, Milestone, Target, WhenKind
 
-__all__ = ["Governing", "TimeBehaviour", "first_due", "governing", "wants_higher"]
+__all__ = [
+    "Governing",
+    "TimeBehaviour",
+    "comparable",
+    "first_due",
+    "governing",
+    "wants_higher",
+]
 
 
 class TimeBehaviour(enum.Enum):
@@ -76,6 +83,13 @@ def _covers(milestone: Milestone, period: Period, behaviour: TimeBehaviour) -> b
     if period < when.period and not when.period.contains(period):
         return False
     return when.until is None or period.last <= when.until.last
+
+
+def comparable(period: Period, other: Period, behaviour: TimeBehaviour) -> bool:
+    """Whether a value at ``period`` may be compared with one at ``other`` (a change against a
+    base period): a flow's only over periods of the same length (a half's cases are not a
+    year's), stocks' and rates' over any."""
+    return behaviour is not TimeBehaviour.FLOW or period.months == other.months
 
 
 def governing(target: Target, period: Period, behaviour: TimeBehaviour) -> Governing:
