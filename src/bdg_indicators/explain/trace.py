@@ -173,13 +173,10 @@ class _Reader:
         self.engine = result.engine
         self.cat = self.engine.catalogue
         self.obs = result.observations
+        self._values: dict[tuple[int, int], dict[int, Fraction | None]] = {}
 
     def result_row(self, tid: int, ou: int, per: int) -> dict[str, Any]:
-        import polars as pl
-
-        found = self.engine.results.filter(
-            (pl.col("tid") == tid) & (pl.col("ou") == ou) & (pl.col("per") == per)
-        )
+        found = _where(self.engine.results, tid=tid, ou=ou, per=per)
         if found.height == 0:
             raise _problem(
                 "no-result",
@@ -192,24 +189,29 @@ class _Reader:
 
     def variant_value(self, xid: int, ou: int, per: int | None) -> Fraction | None:
         """The exact value of a variant at an org unit and period (``None``: no value)."""
-        import polars as pl
-
         if per is None or per < 0:
             return None
-        found = self.engine.variants.filter(
-            (pl.col("xid") == xid) & (pl.col("ou") == ou) & (pl.col("per") == per)
-        )
-        if found.height == 0:
-            return None
-        return _fraction(found.row(0, named=True), "vn", "vd")
+        return self._variant_values(xid, ou).get(per)
+
+    def _variant_values(self, xid: int, ou: int) -> dict[int, Fraction | None]:
+        """Every period's exact value of a variant at an org unit: one pass over one key
+        column of the engine's table (``g``, the variant and org unit), once per reader."""
+        key = (xid, ou)
+        if key not in self._values:
+            units = len(self.cat.org_units.codes)
+            found = _where(self.engine.variants, g=xid * units + ou)
+            self._values[key] = {
+                row["per"]: _fraction(row, "vn", "vd")
+                for row in found.select("per", "vn", "vd").iter_rows(named=True)
+            }
+        return self._values[key]
 
     def scope_rows(self, scope: int, units: list[int], per: int) -> dict[int, dict[str, Any]]:
         import polars as pl
 
         values = self.engine.values
-        found = values.filter(
-            (pl.col("scope") == scope) & (pl.col("per") == per) & pl.col("ou").is_in(units)
-        )
+        found = _where(values, scope=scope, per=per)
+        found = found.filter(pl.col("ou").is_in(units))
         return {row["ou"]: row for row in found.iter_rows(named=True)}
 
     def observation_rows(
@@ -264,6 +266,16 @@ class _Reader:
         if self.obs.org_units == self.cat.org_units.codes:
             return ou
         return self.obs.org_units.index(code)
+
+
+def _where(frame: Any, **equal: int) -> Any:
+    """The rows of an engine table whose columns have these values: an eager mask over the
+    columns (a lazy filter pays a plan for each of the many chunks the engine left)."""
+    mask = None
+    for column, value in equal.items():
+        test = frame.get_column(column) == value
+        mask = test if mask is None else mask & test
+    return frame.filter(mask)
 
 
 def _parts(cat: Any, per: int) -> list[int]:
