@@ -1,38 +1,56 @@
-"""Benchmark: a national-scale evaluation (34 provinces, 3,321 communes, 40 data items by sex,
-2015-2024: 2,656,800 observation rows; 20 targets: 671,200 results).
+"""Benchmark: a national-scale evaluation, read + evaluate as whole processes from the same input
+files (34 provinces, 3,321 communes, 40 data items by sex, 2015-2024: 2,656,800 observation rows;
+20 targets: 671,200 results at commune, province and national level).
 
-    python benchmarks/national_scale.py            # full scale (a few minutes)
-    python benchmarks/national_scale.py --quick    # 1/10 scale, smoke test
+    python benchmarks/national_scale.py                # full scale, 3 alternating runs each
+    python benchmarks/national_scale.py --runs 5       # more runs
+    python benchmarks/national_scale.py --quick        # 1/10 scale, smoke test
+    python benchmarks/national_scale.py --scaling      # 1/4x to 4x (10.6 M rows), ours and
+                                                       # handwritten; merged into the same file
 
-Contenders, each in a fresh process (so peak memory, ``ru_maxrss``, is its own):
+The input files (``national_data.write_inputs``): ``observations.parquet`` (string columns
+``org_unit, period, data_item, sex``, Int64 ``value``), ``org_units.csv``
+(``code,name,level,parent``) and ``spec.yaml``. Contenders (``national_workers.py``), each a fresh
+interpreter run with ``subprocess``, timed from outside with ``perf_counter`` around the process:
 
-- **ours**: ``bdg_indicators.read_observations`` on the Polars DataFrame, then
-  ``bdg_indicators.evaluate`` over every target, org unit (every level) and year, with changes and
-  verdicts; then ``result.explain`` for 20 commune cases (median), one province and the country.
-- **handwritten**: the same values and verdicts written directly with Polars
-  (``handwritten_polars.py``).
-- **naive**: one pint ``Quantity`` and one Python object per value (``naive_pint.py``), timed on
-  1% of the communes (all their rows) and extrapolated (load phase by rows, judge phase by
-  results).
+- **ours**: ``load_spec``, ``load_org_units``, ``read_observations``, ``evaluate`` (Polars
+  backend), ``result.to_polars().select(...)``; **duckdb**: the same with ``backend="duckdb"``.
+- **handwritten**: ``handwritten_polars.py``, which reads the same Parquet and CSV files itself.
+- **naive**: a pint quantity and a Python object per value (``naive_pint.py``), run on every
+  100th commune and extrapolated (load phase by rows, judge phase by results).
 
-Results agree or the report says where: values within 1e-9 (relative), statuses equal; for every
-status that differs, the exact single-case path (``explain``) says which side is right.
-Figures are printed and written to ``benchmarks/results/national_scale.json``
-(``national_scale_quick.json`` with ``--quick``).
+Each process then writes its results to Parquet for the agreement check; it times that writing
+itself, and the figure compared ("process") is the whole-process wall time minus the writing.
+Peak memory is the whole process's maximum resident set size from ``/usr/bin/time -v`` (the
+child's own ``VmHWM`` without it). ``ru_maxrss`` of the child (``os.wait4``,
+``RUSAGE_CHILDREN``, even the child's ``RUSAGE_SELF``) is not used: on Linux it starts at the
+parent's peak RSS at ``fork``/``exec``, so a child of a 1.5 GB parent reports 1.5 GB even for
+``python -c pass``; ``RUSAGE_CHILDREN`` is moreover the maximum over all children so far.
+CPU time (user + system) and the context switches and page faults of ``/usr/bin/time -v`` are
+kept per run: on a busy machine CPU time varies much less than wall time.
 
-Goals: read + evaluate under 5 s and 3 GB; ours/handwritten at most 1.5; naive/ours at least 100;
-one commune explanation under 5 ms.
+Runs alternate (ours, handwritten, duckdb, ours, ...), after one untimed warm-up of each (the
+ours and duckdb warm-ups also time ``result.explain``: 20 communes after a first call, a province,
+the country). Ratios are per pair (ours_i / handwritten_i), reported min-median-max.
+Results agree or the report says where: value, threshold, expected and change_previous within
+1e-9 (relative; the bitwise-different count is reported too), status equal, nulls equal.
+Written to ``benchmarks/results/national_scale.json`` (``national_scale_quick.json`` with
+``--quick``); a ``--scaling`` run replaces only the ``scaling`` section.
+
+Goals: whole process ours/handwritten at most 1.5x in time and 2x in peak memory; naive/ours at
+least 100x; linear growth from 1/4x to 4x; explain one commune under 5 ms, a province or the
+country within 20 ms; the same plan on Polars and DuckDB.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import gc
+import hashlib
 import json
+import math
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -45,560 +63,706 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import national_data as nd  # noqa: E402
-import polars as pl  # noqa: E402
+from national_workers import COMPARED, KEYS  # noqa: E402
 
 GOALS = {
-    "evaluate_seconds": 5.0,
-    "peak_rss_mb": 3072.0,
-    "ours_over_handwritten": 1.5,
+    "ours_over_handwritten_time": 1.5,
+    "ours_over_handwritten_memory": 2.0,
     "naive_over_ours": 100.0,
-    "explain_median_ms": 5.0,
+    "explain_commune_ms": 5.0,
+    "explain_province_or_country_ms": 20.0,
 }
-KEYS = ["target", "org_unit", "period"]
-COMPARED = ["value", "status", "threshold", "expected", "change_previous"]
 NAIVE_EVERY = 100
 """The naive contender runs on every 100th commune: 1% of the observations."""
+SCALES = (0.25, 0.5, 1.0, 2.0, 4.0)
+TIME = Path("/usr/bin/time") if os.access("/usr/bin/time", os.X_OK) else None
+"""GNU time, for the whole-process peak RSS (``-v``); without it, the child's own VmHWM."""
+TOLERANCE = 1e-9
+TIME_COUNTERS = {
+    "Percent of CPU this job got": "cpu_percent",
+    "Voluntary context switches": "voluntary_switches",
+    "Involuntary context switches": "involuntary_switches",
+    "Minor (reclaiming a frame) page faults": "minor_faults",
+    "Major (requiring I/O) page faults": "major_faults",
+}
+"""Counters of ``/usr/bin/time -v`` kept per run: when wall time is far above CPU time, they
+show whether the process waited for the CPU (involuntary switches) or for memory (faults)."""
 
 
-# ---------------------------------------------------------------- measuring
+# ---------------------------------------------------------------- running processes
 
 
-def _peak_mb() -> float:
-    """Peak resident memory of this process so far (``ru_maxrss`` is in KiB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+class WorkerFailed(RuntimeError):
+    """A contender's process failed; the message carries its stderr."""
 
 
-def _rss_mb() -> float:
-    """Current resident memory."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+def _run(command: list[str], label: str) -> dict[str, Any]:
+    """Run one contender process; its JSON figures plus wall time and peak memory."""
+    with tempfile.NamedTemporaryFile(prefix="bdg-time-", suffix=".txt", delete=False) as f:
+        time_file = Path(f.name)
+    full = [str(TIME), "-v", "-o", str(time_file), *command] if TIME else command
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    start_epoch = time.time()
     start = time.perf_counter()
-    value = function(*args, **kwargs)
-    return value, time.perf_counter() - start
-
-
-def _profile_top(function: Any, limit: int = 10) -> list[dict[str, Any]]:
-    """Run ``function`` under cProfile; the functions with the most cumulative time."""
-    import cProfile
-    import pstats
-
-    profile = cProfile.Profile()
-    profile.runcall(function)
-    stats = pstats.Stats(profile)
-    rows = []
-    for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        if "bdg_indicators" not in file and "polars" not in file and "{" not in name:
-            continue
-        short = file.split("site-packages/")[-1].split("src/")[-1]
-        rows.append(
-            {
-                "function": f"{short}:{line}({name})",
-                "calls": calls,
-                "own_s": round(own, 4),
-                "cumulative_s": round(cumulative, 4),
-            }
+    done = subprocess.run(full, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    time_text = time_file.read_text() if time_file.exists() else ""
+    time_file.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise WorkerFailed(
+            f"{label} failed (exit {done.returncode}): {' '.join(command)}\n{done.stderr}"
         )
-    rows.sort(key=lambda r: -r["cumulative_s"])
-    return rows[:limit]
-
-
-# ---------------------------------------------------------------- workers (fresh processes)
-
-
-def _worker_ours(args: argparse.Namespace) -> dict[str, Any]:
-    import bdg_indicators as bdg
-    import bdg_indicators.evaluation as evaluation
-
-    df = pl.read_parquet(args.data)
-    tree = nd.org_unit_tree(args.communes)
-    spec, spec_seconds = _timed(bdg.load_spec_text, nd.spec_yaml())
-    # step timings inside evaluate (private helpers, looked up at call time; optional)
-    steps: dict[str, float] = {}
-    _wrap_steps(evaluation, steps)
-    gc.collect()
-    baseline_mb = _rss_mb()
-    figures: dict[str, Any] = {"baseline_rss_mb": baseline_mb, "spec_load_seconds": spec_seconds}
-    reads, evaluations, step_runs = [], [], []
-    obs = result = None
-    for run in range(args.repeat):
-        obs = result = None  # a repeat must not hold the previous run's tables
-        gc.collect()
-        obs, seconds = _timed(bdg.read_observations, df, spec, org_units=tree)
-        reads.append(seconds)
-        if run == 0:
-            figures["peak_rss_after_read_mb"] = _peak_mb()
-        steps.clear()
-        result, seconds = _timed(bdg.evaluate, spec, obs, org_units=tree, method="linear")
-        evaluations.append(seconds)
-        step_runs.append(dict(steps))
-        if run == 0:
-            figures["peak_rss_mb"] = _peak_mb()
-    assert obs is not None
-    assert result is not None
-    figures["read_seconds"] = statistics.median(reads)
-    figures["evaluate_seconds"] = statistics.median(evaluations)
-    figures["read_runs"], figures["evaluate_runs"] = reads, evaluations
-    figures["evaluate_steps_seconds"] = {
-        step: statistics.median(r.get(step, 0.0) for r in step_runs) for step in step_runs[0]
-    }
-    figures["rows_used"] = obs.rows_used
-    figures["rows_rejected"] = obs.rows_rejected
-    figures["results"] = len(result)
-    figures["exact_settled"] = result.exact_settled
-    table = result.to_polars()
-    figures["statuses"] = dict(table.group_by("status").len().sort("status").iter_rows())
-    table.select(*KEYS, *COMPARED).write_parquet(args.out)
-    # explanations: 20 commune cases, then one province and the country
-    communes = [u.code for u in tree if u.level == "commune"]
-    cases = [
-        (
-            nd.TARGETS[i % len(nd.TARGETS)].id,
-            communes[(i * 997) % len(communes)],
-            str(nd.YEARS[(i * 3) % len(nd.YEARS)]),
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["wall_seconds"] = wall
+    figures["load_average_before"] = load
+    figures["startup_seconds"] = figures.pop("started_epoch") - start_epoch
+    figures["process_seconds"] = wall - figures["write_seconds"]
+    peak = cpu = None
+    for line in time_text.splitlines():
+        if "Maximum resident set size" in line:
+            peak = int(line.rsplit(":", 1)[1]) / 1024
+        elif "User time (seconds)" in line or "System time (seconds)" in line:
+            cpu = (cpu or 0.0) + float(line.rsplit(":", 1)[1])
+        for key, name in TIME_COUNTERS.items():
+            if key in line:
+                figures[name] = int(line.rsplit(":", 1)[1].strip().rstrip("%") or 0)
+    figures["cpu_seconds"] = cpu if cpu is not None else figures["cpu_seconds_self"]
+    figures["peak_mb"] = peak if peak is not None else figures["hwm_mb"]
+    if "extrapolated_compute_seconds" in figures:  # naive: the whole process at full size is
+        # its measured part outside the sampled loops plus the sampled loops extrapolated
+        sampled = figures["load_seconds"] + figures["judge_seconds"]
+        figures["extrapolated_process_seconds"] = (
+            figures["process_seconds"] - sampled + figures["extrapolated_compute_seconds"]
         )
-        for i in range(20)
+    figures["peak_source"] = "/usr/bin/time -v" if peak is not None else "VmHWM"
+    return figures
+
+
+def _worker(name: str, inputs: Path, out: Path, *options: str) -> list[str]:
+    contender = "ours" if name == "duckdb" else name
+    command = [sys.executable, str(HERE / "national_workers.py"), contender, str(inputs), str(out)]
+    if name == "duckdb":
+        command += ["--backend", "duckdb"]
+    if name == "naive":
+        command += ["--every", str(NAIVE_EVERY)]
+    return command + list(options)
+
+
+def _generate(directory: Path, communes: int) -> dict[str, Any]:
+    """Write the input files in a separate process (the parent stays small)."""
+    command = [
+        sys.executable,
+        str(HERE / "national_data.py"),
+        str(directory),
+        "--communes",
+        str(communes),
     ]
-    # the first call pays for lazy imports and any index the result builds on first use
-    _, seconds = _timed(result.explain, *cases[0])
-    figures["explain_first_call_ms"] = seconds * 1000
-    times = []
-    for case in cases:
-        _, seconds = _timed(result.explain, *case)
-        times.append(seconds * 1000)
-    figures["explain_commune_ms"] = times
-    figures["explain_median_ms"] = statistics.median(times)
-    figures["explain_profile"] = _profile_top(lambda: result.explain(*cases[1]))
-    province = next(u.code for u in tree if u.level == "province")
-    _, seconds = _timed(result.explain, "1.1", province, "2020")
-    figures["explain_province_ms"] = seconds * 1000
-    if not args.skip_country_explain:
-        _, seconds = _timed(result.explain, "1.1", "VN", "2020")
-        figures["explain_country_ms"] = seconds * 1000
-    # which side is right where ours and the handwritten version disagree
-    if args.compare and Path(args.compare).exists():
-        figures["adjudication"] = _adjudicate(result, table, pl.read_parquet(args.compare))
-    return figures
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise WorkerFailed(f"generating the data failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _wrap_steps(evaluation: Any, steps: dict[str, float]) -> None:
-    """Time evaluate's internal steps by wrapping the module's helpers (diagnostics only)."""
-    import bdg_indicators._columnar as columnar
-
-    def wrap(module: Any, name: str, label: str) -> None:
-        inner = getattr(module, name, None)
-        if inner is None:
-            return
-
-        def timed(*a: Any, **k: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return inner(*a, **k)
-            finally:
-                steps[label] = steps.get(label, 0.0) + time.perf_counter() - start
-
-        setattr(module, name, timed)
-
-    wrap(columnar, "evaluate_table", "columnar engine (_columnar.evaluate_table)")
-    wrap(evaluation, "_settle", "exact settling of near-threshold results (evaluation._settle)")
-    wrap(evaluation, "_decorate", "decorate and sort (evaluation._decorate)")
+def _alternate(
+    names: list[str], inputs: Path, work: Path, runs: int, progress: str = "  "
+) -> dict[str, list[dict[str, Any]]]:
+    """``runs`` rounds of every contender in turn (ours, handwritten, duckdb, ours, ...)."""
+    done: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for i in range(runs):
+        for name in names:
+            figures = _run(_worker(name, inputs, work / f"{name}.parquet"), name)
+            done[name].append(figures)
+            extrapolated = figures.get("extrapolated_process_seconds")
+            print(
+                f"{progress}run {i + 1}/{runs} {name:<12} {figures['process_seconds']:6.2f} s "
+                f"(inside: {figures['compute_seconds']:.2f} s), peak {figures['peak_mb']:6.0f} MB"
+                + (f", {extrapolated:.0f} s extrapolated" if extrapolated else ""),
+                flush=True,
+            )
+    return done
 
 
-def _adjudicate(result: Any, ours: pl.DataFrame, hand: pl.DataFrame) -> dict[str, Any]:
-    joined = ours.join(hand, on=KEYS, suffix="_hand")
-    differ = joined.filter(pl.col("status") != pl.col("status_hand"))
-    examples = []
-    verdicts = {"ours": 0, "handwritten": 0, "neither": 0}
-    for row in differ.head(25).iter_rows(named=True):
-        exact = result.explain(row["target"], row["org_unit"], row["period"]).verdict.status.value
-        right = (
-            "ours"
-            if exact == row["status"]
-            else "handwritten"
-            if exact == row["status_hand"]
-            else "neither"
-        )
-        verdicts[right] += 1
-        examples.append(
-            {
-                **{k: row[k] for k in KEYS},
-                "value": row["value"],
-                "expected": row["expected"],
-                "ours": row["status"],
-                "handwritten": row["status_hand"],
-                "exact_single_case": exact,
-            }
-        )
-    return {
-        "status_differences": differ.height,
-        "checked": len(examples),
-        "right": verdicts,
-        "examples": examples,
-    }
+# ---------------------------------------------------------------- statistics
 
 
-def _worker_handwritten(args: argparse.Namespace) -> dict[str, Any]:
-    import handwritten_polars as hw
-
-    df = pl.read_parquet(args.data)
-    units = nd.org_unit_rows(args.communes)
-    gc.collect()
-    figures: dict[str, Any] = {"baseline_rss_mb": _rss_mb()}
-    runs = []
-    out = None
-    for run in range(args.repeat):
-        out = None
-        gc.collect()
-        out, seconds = _timed(hw.evaluate, df, units)
-        runs.append(seconds)
-        if run == 0:
-            figures["peak_rss_mb"] = _peak_mb()
-    assert out is not None
-    figures["evaluate_seconds"] = statistics.median(runs)
-    figures["evaluate_runs"] = runs
-    figures["results"] = out.height
-    out.write_parquet(args.out)
-    return figures
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
 
 
-def _worker_naive(args: argparse.Namespace) -> dict[str, Any]:
-    import naive_pint
-
-    df = pl.read_parquet(args.data)
-    units = nd.org_unit_rows(args.communes)
-    from bdg_indicators.units import registry
-
-    registry()  # building the registry is a one-off, not per value
-    gc.collect()
-    figures: dict[str, Any] = {"baseline_rss_mb": _rss_mb()}
-    run = naive_pint.run(df, units, NAIVE_EVERY)
-    results = run.pop("results")
-    run.pop("sample")
-    figures.update(run)
-    figures["peak_rss_mb"] = _peak_mb()
-    full_results = len(nd.TARGETS) * len(units) * len(nd.YEARS)
-    load_factor = df.height / run["sample_rows"]
-    judge_factor = full_results / run["sample_results"]
-    figures["load_factor"] = load_factor
-    figures["judge_factor"] = judge_factor
-    figures["extrapolated_seconds"] = (
-        run["load_seconds"] * load_factor + run["judge_seconds"] * judge_factor
-    )
-    figures["extrapolated_x100_seconds"] = (run["load_seconds"] + run["judge_seconds"]) * 100
-    pl.DataFrame(
-        results,
-        schema={
-            "target": pl.String,
-            "org_unit": pl.String,
-            "period": pl.String,
-            "value": pl.Float64,
-            "status": pl.String,
-            "threshold": pl.Float64,
-            "change_previous": pl.Float64,
-        },
-    ).write_parquet(args.out)
-    return figures
+MEASURES = {
+    "process_seconds": "whole process minus writing the comparison file",
+    "wall_seconds": "whole process",
+    "compute_seconds": "inside the process: reading and evaluating (no interpreter start, imports)",
+    "cpu_seconds": "whole-process CPU time, user + system (less sensitive to other load)",
+    "peak_mb": "whole-process peak RSS",
+    "hwm_before_write_mb": "peak RSS before writing the comparison file (VmHWM)",
+}
 
 
-WORKERS = {"ours": _worker_ours, "handwritten": _worker_handwritten, "naive": _worker_naive}
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {measure: _spread([r[measure] for r in runs]) for measure in MEASURES}
+
+
+def _pairs(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-pair ratios a_i / b_i for every measure."""
+    out: dict[str, Any] = {}
+    for measure in MEASURES:
+        ratios = [x[measure] / y[measure] for x, y in zip(a, b, strict=True)]
+        out[measure] = {**_spread(ratios), "pairs": ratios}
+    return out
 
 
 # ---------------------------------------------------------------- comparing
 
 
-def _differences(
-    ours: pl.DataFrame, other: pl.DataFrame, columns: list[str], where: pl.Expr | None = None
-) -> dict[str, Any]:
-    if where is not None:
-        ours = ours.filter(where)
-    joined = ours.join(other, on=KEYS, how="inner", suffix="_other")
+def _differences(ours: Any, other: Any, columns: list[str], examples: int = 5) -> dict[str, Any]:
+    """Rows missing on either side, and per column the rows that differ (with examples)."""
+    import polars as pl
+
+    inner = ours.join(other, on=KEYS, how="inner", suffix="_other")
     report: dict[str, Any] = {
         "rows_ours": ours.height,
         "rows_other": other.height,
-        "rows_matched": joined.height,
+        "rows_matched": inner.height,
+        "only_ours": ours.join(other, on=KEYS, how="anti").height,
+        "only_other": other.join(ours, on=KEYS, how="anti").height,
+        "differing": {},
+        "bitwise_differing": {},
+        "max_relative_difference": {},
+        "examples": {},
     }
     for column in columns:
         a, b = pl.col(column), pl.col(f"{column}_other")
+        nulls = a.is_null() != b.is_null()
         if column == "status":
             bad = a.ne_missing(b)
+            bitwise = bad
         else:
-            scale = pl.max_horizontal(a.abs(), pl.lit(1.0))
-            bad = (a.is_null() != b.is_null()) | ((a - b).abs() > scale * 1e-9).fill_null(False)
-        report[column] = joined.filter(bad).height
-    bad_status = joined.filter(pl.col("status").ne_missing(pl.col("status_other")))
-    report["status_examples"] = (
-        bad_status.select(*KEYS, "value", "status", "status_other").head(5).to_dicts()
-    )
+            scale = pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0))
+            bad = nulls | ((a - b).abs() > scale * TOLERANCE).fill_null(False)
+            bitwise = a.ne_missing(b)
+        differ = inner.filter(bad)
+        report["differing"][column] = differ.height
+        report["bitwise_differing"][column] = inner.filter(bitwise).height
+        if column != "status":
+            relative = ((a - b).abs() / pl.max_horizontal(a.abs(), b.abs(), pl.lit(1.0))).max()
+            report["max_relative_difference"][column] = inner.select(relative).item()
+        if differ.height:
+            shown = list(dict.fromkeys([*KEYS, column, f"{column}_other", "status"]))
+            if "status_other" in inner.columns:
+                shown.append("status_other")
+            report["examples"][column] = differ.select(shown).head(examples).to_dicts()
     return report
+
+
+def _agreement(work: Path, names: list[str]) -> dict[str, Any]:
+    import polars as pl
+
+    tables = {
+        name: pl.read_parquet(work / f"{name}.parquet")
+        for name in names
+        if (work / f"{name}.parquet").exists()
+    }
+    out: dict[str, Any] = {}
+    if "ours" in tables and "handwritten" in tables:
+        out["ours_vs_handwritten"] = _differences(tables["ours"], tables["handwritten"], COMPARED)
+    if "duckdb" in tables and "handwritten" in tables:
+        out["duckdb_vs_handwritten"] = _differences(
+            tables["duckdb"], tables["handwritten"], COMPARED
+        )
+    if "duckdb" in tables and "ours" in tables:
+        out["duckdb_vs_ours"] = _differences(tables["duckdb"], tables["ours"], COMPARED)
+    if "naive" in tables and "ours" in tables:
+        naive = tables["naive"].filter(pl.col("org_unit").str.starts_with("C"))
+        sampled = tables["ours"].filter(
+            pl.col("org_unit").is_in(naive["org_unit"].unique().implode())
+        )
+        out["naive_communes_vs_ours"] = _differences(
+            sampled, naive, ["value", "status", "threshold", "change_previous"]
+        )
+    return out
+
+
+def _agree_line(report: dict[str, Any]) -> str:
+    differing = ", ".join(f"{c} {n}" for c, n in report["differing"].items())
+    bitwise = ", ".join(
+        f"{c} {n} (max {report['max_relative_difference'].get(c) or 0:.1e})"
+        for c, n in report["bitwise_differing"].items()
+        if n
+    )
+    return (
+        f"{report['rows_matched']:,} rows matched (only one side: {report['only_ours']} / "
+        f"{report['only_other']}); differing: {differing}"
+        + (f"\n    not bitwise equal (relative difference): {bitwise}" if bitwise else "")
+    )
+
+
+# ---------------------------------------------------------------- environment
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE, check=False)
+    return done.stdout.strip()
+
+
+def _src_state() -> str:
+    """A digest of the working tree's changes under src/ (the engine is edited concurrently)."""
+    text = _git("diff", "HEAD", "--", "../src") + _git("status", "--porcelain", "--", "../src")
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _environment() -> dict[str, Any]:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import polars, duckdb, narwhals, pint; print(polars.__version__, "
+            "polars.thread_pool_size(), duckdb.__version__, narwhals.__version__, "
+            "pint.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    versions = done.stdout.split() or ["?"] * 5
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return {
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "src_modified": bool(_git("status", "--porcelain", "--", "../src")),
+        "src_state": _src_state(),
+        "cpus": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "polars": versions[0],
+        "polars_threads": versions[1],
+        "duckdb": versions[2],
+        "narwhals": versions[3],
+        "pint": versions[4],
+        "platform": platform.platform(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "peak_memory_from": "/usr/bin/time -v" if TIME else "VmHWM (no /usr/bin/time)",
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+
+
+# ---------------------------------------------------------------- the comparison
+
+
+def compare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Warm-ups (with explanations), alternating runs, naive, agreement."""
+    scale = 0.1 if args.quick else 1.0
+    inputs = work / "inputs"
+    data = _generate(inputs, _communes(scale))
+    figures: dict[str, Any] = {
+        "scale": scale,
+        "org_units": {
+            "country": 1,
+            "provinces": 34,
+            "communes": data["communes"],
+            "total": data["org_units_total"],
+        },
+        "observation_rows": data["rows"],
+        "observations_parquet_bytes": data["observations_bytes"],
+        "data_items": 40,
+        "years": "2015-2024",
+        "targets": 20,
+        "expected_results": 20 * data["org_units_total"] * 10,
+        "generate_seconds": data["seconds"],
+        "runs": args.runs,
+        "environment": _environment(),
+        "goals": GOALS,
+        "measures": MEASURES,
+    }
+    names = ["ours", "handwritten"] + ([] if args.skip_duckdb else ["duckdb"])
+    timed = names + ([] if args.skip_naive else ["naive"])
+    print(
+        f"data: {data['rows']:,} rows, {data['org_units_total']:,} org units "
+        f"({data['communes']:,} communes), written in {data['seconds']:.1f} s",
+        flush=True,
+    )
+    print("warm-up (untimed; ours and duckdb also time explain):", flush=True)
+    warmup: dict[str, Any] = {}
+    for name in names:
+        options = ["--explain"] if name != "handwritten" else []
+        if args.profile and name == "ours":
+            options.append("--profile")
+        warmup[name] = _run(_worker(name, inputs, work / f"warmup_{name}.parquet", *options), name)
+        print(f"  {name:<12} {warmup[name]['process_seconds']:6.2f} s", flush=True)
+    print(f"alternating runs ({args.runs} each):", flush=True)
+    runs = _alternate(timed, inputs, work, args.runs)
+    contenders: dict[str, Any] = {
+        name: {"summary": _summary(runs[name]), "runs": runs[name]} for name in timed
+    }
+    ratios = {"ours_over_handwritten": _pairs(runs["ours"], runs["handwritten"])}
+    if "duckdb" in runs:
+        ratios["duckdb_over_handwritten"] = _pairs(runs["duckdb"], runs["handwritten"])
+        ratios["duckdb_over_ours"] = _pairs(runs["duckdb"], runs["ours"])
+    if "naive" in runs:
+        naive_runs = runs["naive"]
+        contenders["naive"]["summary"]["extrapolated_process_seconds"] = _spread(
+            [r["extrapolated_process_seconds"] for r in naive_runs]
+        )
+        ratios["naive_over_ours"] = {
+            "process_seconds": _spread(
+                [
+                    n["extrapolated_process_seconds"] / o["process_seconds"]
+                    for n, o in zip(naive_runs, runs["ours"], strict=True)
+                ]
+            ),
+            "compute_seconds": _spread(
+                [
+                    n["extrapolated_compute_seconds"] / o["compute_seconds"]
+                    for n, o in zip(naive_runs, runs["ours"], strict=True)
+                ]
+            ),
+        }
+    figures["contenders"] = contenders
+    figures["warmup"] = warmup
+    figures["explain"] = {name: warmup[name]["explain"] for name in names if name != "handwritten"}
+    figures["ratios"] = ratios
+    figures["agreement"] = _agreement(work, timed)
+    figures["src_state_after"] = _src_state()
+    figures["goals_met"] = _goals(figures)
+    return figures
+
+
+def _goals(f: dict[str, Any]) -> dict[str, Any]:
+    r = f["ratios"]
+    time_ratio = r["ours_over_handwritten"]["process_seconds"]
+    memory_ratio = r["ours_over_handwritten"]["peak_mb"]
+    explain = f["explain"]["ours"]
+    met: dict[str, Any] = {
+        "time_ratio_every_pair_at_most_1_5": time_ratio["max"]
+        <= GOALS["ours_over_handwritten_time"],
+        "time_ratio_median_at_most_1_5": time_ratio["median"]
+        <= GOALS["ours_over_handwritten_time"],
+        "memory_ratio_every_pair_at_most_2": memory_ratio["max"]
+        <= GOALS["ours_over_handwritten_memory"],
+        "explain_commune_median_under_5_ms": explain["commune_median_ms"]
+        < GOALS["explain_commune_ms"],
+        "explain_province_within_20_ms": explain["province_max_ms"]
+        <= GOALS["explain_province_or_country_ms"],
+        "explain_country_within_20_ms": explain["country_max_ms"]
+        <= GOALS["explain_province_or_country_ms"],
+    }
+    if "naive_over_ours" in r:
+        met["naive_over_ours_at_least_100_every_pair"] = (
+            r["naive_over_ours"]["process_seconds"]["min"] >= GOALS["naive_over_ours"]
+        )
+    agreement = f["agreement"].get("ours_vs_handwritten")
+    if agreement:
+        met["agrees_with_handwritten"] = not any(agreement["differing"].values()) and not (
+            agreement["only_ours"] or agreement["only_other"]
+        )
+    if "duckdb_vs_ours" in f["agreement"]:
+        d = f["agreement"]["duckdb_vs_ours"]
+        met["duckdb_agrees_with_polars"] = not any(d["differing"].values())
+    return met
+
+
+def _communes(scale: float) -> int:
+    import national_data as nd  # polars, but only in the parent, never while a child runs
+
+    return nd.communes_for(scale)
+
+
+# ---------------------------------------------------------------- scaling
+
+
+def scaling(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Ours and handwritten (and duckdb with --scaling-duckdb) at 1/4x to 4x."""
+    factor = 0.1 if args.quick else 1.0
+    names = ["ours", "handwritten"] + (["duckdb"] if args.scaling_duckdb else [])
+    rows_out = []
+    for scale in args.scales:
+        directory = work / f"scale_{scale:g}"
+        data = _generate(directory, _communes(scale * factor))
+        print(
+            f"scale {scale:g}x: {data['rows']:,} rows, {data['communes']:,} communes",
+            flush=True,
+        )
+        runs = _alternate(names, directory, work, args.runs, progress="    ")
+        agreement = _agreement(work, names)
+        row: dict[str, Any] = {
+            "scale": scale * factor,
+            "communes": data["communes"],
+            "org_units": data["org_units_total"],
+            "rows": data["rows"],
+            "results": runs["ours"][0]["results"],
+            "agreement_ours_vs_handwritten": {
+                k: agreement["ours_vs_handwritten"][k]
+                for k in ("rows_matched", "only_ours", "only_other", "differing")
+            },
+        }
+        for name in names:
+            row[name] = {"summary": _summary(runs[name]), "runs": runs[name]}
+        row["ours_over_handwritten"] = {
+            m: _spread(
+                [a[m] / b[m] for a, b in zip(runs["ours"], runs["handwritten"], strict=True)]
+            )
+            for m in ("process_seconds", "cpu_seconds", "peak_mb")
+        }
+        rows_out.append(row)
+        shutil.rmtree(directory, ignore_errors=True)
+    return {
+        "environment": _environment(),
+        "runs": args.runs,
+        "scales": rows_out,
+        "growth": {name: _growth(rows_out, name) for name in names},
+    }
+
+
+def _growth(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """Per million rows, the increments between scales, and the log-log slope (1 = linear), of
+    the fastest and the median run at each scale (the fastest is the least disturbed by other
+    load; memory hardly varies)."""
+    out: dict[str, Any] = {}
+    for measure in ("process_seconds", "compute_seconds", "cpu_seconds", "peak_mb"):
+        out[measure] = {}
+        for statistic in ("min", "median"):
+            xs = [r["rows"] / 1e6 for r in rows]
+            ys = [r[name]["summary"][measure][statistic] for r in rows]
+            increments = [
+                (ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1])
+                for i in range(1, len(xs))
+                if xs[i] > xs[i - 1]
+            ]
+            slope = last = None
+            if len(xs) > 1:
+                lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+                mx, my = statistics.fmean(lx), statistics.fmean(ly)
+                slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum(
+                    (a - mx) ** 2 for a in lx
+                )
+                last = math.log(ys[-1] / ys[-2]) / math.log(xs[-1] / xs[-2])
+            out[measure][statistic] = {
+                "values": ys,
+                "per_million_rows": [y / x for x, y in zip(xs, ys, strict=True)],
+                "increment_per_million_rows": increments,
+                "log_log_slope": slope,
+                "last_two_scales_slope": last,
+            }
+    return out
+
+
+# ---------------------------------------------------------------- printing
+
+
+def _fmt_spread(s: dict[str, float], digits: int = 2, unit: str = "") -> str:
+    return f"{s['median']:.{digits}f}{unit} [{s['min']:.{digits}f}-{s['max']:.{digits}f}]"
+
+
+def _print(f: dict[str, Any]) -> None:
+    env = f["environment"]
+    c = f["contenders"]
+    print()
+    print(
+        f"National scale x{f['scale']}: {f['org_units']['total']:,} org units "
+        f"({f['org_units']['communes']:,} communes), {f['observation_rows']:,} rows, "
+        f"{f['targets']} targets -> {c['ours']['runs'][0]['results']:,} results; "
+        f"{f['runs']} alternating runs each"
+    )
+    print(
+        f"{env['cpus']} cores, {env['memory_gb']} GB, Python {env['python']}, Polars "
+        f"{env['polars']}, DuckDB {env['duckdb']}, {env['date']}, commit {env['commit']}"
+        + (f" (src modified, state {env['src_state']})" if env["src_modified"] else "")
+        + ("" if f["src_state_after"] == env["src_state"] else " -- src CHANGED DURING THE RUN")
+    )
+    print(f"peak memory from {env['peak_memory_from']}; figures: median [min-max]")
+    line = "{:<13} {:>20} {:>20} {:>20} {:>20} {:>21}"
+    print()
+    print(line.format("", "process s", "inside s", "CPU s", "peak MB", "peak before write MB"))
+    for name in ("ours", "duckdb", "handwritten"):
+        if name not in c:
+            continue
+        s = c[name]["summary"]
+        print(
+            line.format(
+                name,
+                _fmt_spread(s["process_seconds"]),
+                _fmt_spread(s["compute_seconds"]),
+                _fmt_spread(s["cpu_seconds"]),
+                _fmt_spread(s["peak_mb"], 0),
+                _fmt_spread(s["hwm_before_write_mb"], 0),
+            )
+        )
+    phases = c["ours"]["runs"][0]["phases_seconds"]
+    print(
+        "ours phases (run 1): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in phases.items())
+        + f"; interpreter start {c['ours']['runs'][0]['startup_seconds']:.2f}"
+    )
+    if "naive" in c:
+        n, ns = c["naive"]["runs"][0], c["naive"]["summary"]
+        print(
+            f"naive pint: {_fmt_spread(ns['process_seconds'])} s measured on "
+            f"{n['sample_communes']} communes ({n['sample_rows']:,} rows, "
+            f"{n['sample_results']:,} results); extrapolated "
+            f"{_fmt_spread(ns['extrapolated_process_seconds'], 0)} s whole process"
+        )
+    print()
+    r = f["ratios"]
+    for key, label in (
+        ("ours_over_handwritten", "ours/handwritten"),
+        ("duckdb_over_handwritten", "duckdb/handwritten"),
+        ("duckdb_over_ours", "duckdb/ours"),
+    ):
+        if key not in r:
+            continue
+        p = r[key]
+        print(
+            f"{label:<19} time {_fmt_spread(p['process_seconds'], unit='x')} "
+            f"(whole incl. write {_fmt_spread(p['wall_seconds'], unit='x')}, "
+            f"inside {_fmt_spread(p['compute_seconds'], unit='x')}, "
+            f"CPU {_fmt_spread(p['cpu_seconds'], unit='x')}); "
+            f"memory {_fmt_spread(p['peak_mb'], unit='x')}"
+        )
+    print("  goal: time <= 1.5x, memory <= 2x (per pair; pairs: ours_i / handwritten_i)")
+    if "naive_over_ours" in r:
+        n = r["naive_over_ours"]
+        print(
+            f"naive/ours: {_fmt_spread(n['process_seconds'], 0, 'x')} whole process, "
+            f"{_fmt_spread(n['compute_seconds'], 0, 'x')} inside (goal >= 100x)"
+        )
+    print()
+    for name, e in f["explain"].items():
+        print(
+            f"explain ({name}): commune median {e['commune_median_ms']:.1f} ms "
+            f"(max {e['commune_max_ms']:.1f}) of 20 after a first call of "
+            f"{e['first_call_ms']:.0f} ms; provinces "
+            + ", ".join(
+                f"{case[0]} {case[1]} {case[2]} {ms:.1f} ms"
+                for case, ms in zip(e["province_cases"], e["province_ms"], strict=True)
+            )
+            + "; country "
+            + ", ".join(
+                f"{case[0]} {case[2]} {ms:.1f} ms"
+                for case, ms in zip(e["country_cases"], e["country_ms"], strict=True)
+            )
+            + (f"; STATUS MISMATCHES {e['status_mismatches']}" if e["status_mismatches"] else "")
+        )
+    print()
+    for key, report in f["agreement"].items():
+        print(f"agreement {key}: {_agree_line(report)}")
+        for column, rows in report["examples"].items():
+            for row in rows[:3]:
+                print(f"    {column}: {row}")
+    print()
+    print("goals met: " + ", ".join(f"{k}={v}" for k, v in f["goals_met"].items()))
+
+
+def _print_scaling(s: dict[str, Any]) -> None:
+    names = [n for n in ("ours", "handwritten", "duckdb") if n in s["scales"][0]]
+    print()
+    print(
+        f"Scaling, {s['runs']} alternating runs per scale: process seconds fastest (median), "
+        "CPU seconds fastest, peak MB median; per million observation rows"
+    )
+    head = f"{'scale':>6} {'rows':>11} {'results':>10}"
+    for name in names:
+        head += f" | {name[:5]:>5} s (med)    s/M  cpu/M     MB  MB/M"
+    print(head + " | ours/hand t, mem | differing")
+    for row in s["scales"]:
+        mrows = row["rows"] / 1e6
+        text = f"{row['scale']:>5g}x {row['rows']:>11,} {row['results']:>10,}"
+        for name in names:
+            summary = row[name]["summary"]
+            t, tm = summary["process_seconds"]["min"], summary["process_seconds"]["median"]
+            cpu, m = summary["cpu_seconds"]["min"], summary["peak_mb"]["median"]
+            text += (
+                f" | {t:>6.2f} ({tm:>5.2f}) {t / mrows:>6.2f} {cpu / mrows:>6.2f} {m:>6.0f}"
+                f" {m / mrows:>5.0f}"
+            )
+        ratio = row["ours_over_handwritten"]
+        text += (
+            f" | {ratio['process_seconds']['min']:.2f}-{ratio['process_seconds']['max']:.2f}, "
+            f"{ratio['peak_mb']['min']:.2f}-{ratio['peak_mb']['max']:.2f}"
+        )
+        text += f" | {sum(row['agreement_ours_vs_handwritten']['differing'].values())}"
+        print(text)
+    for name, growth in s["growth"].items():
+        t, cpu, m = (
+            growth["process_seconds"]["min"],
+            growth["cpu_seconds"]["min"],
+            growth["peak_mb"]["median"],
+        )
+        if t["log_log_slope"] is None:
+            continue
+        print(
+            f"{name}: log-log slope (1 = linear): time {t['log_log_slope']:.2f}, CPU "
+            f"{cpu['log_log_slope']:.2f}, memory {m['log_log_slope']:.2f}; last two scales: time "
+            f"{t['last_two_scales_slope']:.2f}, CPU {cpu['last_two_scales_slope']:.2f}, memory "
+            f"{m['last_two_scales_slope']:.2f}; increments per M rows: s "
+            + ", ".join(f"{x:.2f}" for x in t["increment_per_million_rows"])
+            + "; MB "
+            + ", ".join(f"{x:.0f}" for x in m["increment_per_million_rows"])
+        )
 
 
 # ---------------------------------------------------------------- main
 
 
-def _run_worker(name: str, data: Path, out: Path, args: argparse.Namespace, **extra: str) -> Any:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        name,
-        "--data",
-        str(data),
-        "--out",
-        str(out),
-        "--communes",
-        str(args.communes),
-        "--repeat",
-        str(args.repeat),
-    ]
-    for key, value in extra.items():
-        command += [f"--{key}", value]
-    if args.skip_country_explain:
-        command.append("--skip-country-explain")
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"worker {name} failed")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    figures["process_wall_seconds"] = wall
-    return figures
-
-
-def _environment() -> dict[str, Any]:
-    import narwhals
-    import pint
-
-    nproc = shutil.which("nproc")
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE, check=False)
-        return done.stdout.strip()
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "src_modified": bool(git("status", "--porcelain", "--", "../src")),
-        "nproc": int(subprocess.run([nproc], capture_output=True, text=True).stdout)
-        if nproc
-        else os.cpu_count(),
-        "python": platform.python_version(),
-        "polars": pl.__version__,
-        "polars_threads": pl.thread_pool_size(),
-        "narwhals": narwhals.__version__,
-        "pint": pint.__version__,
-        "platform": platform.platform(),
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    }
-
-
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return None if not a or not b else a / b
-
-
 def main() -> int:
-    """Run the benchmark (or, with --worker, one contender) and report."""
+    """Run the comparison (or, with --scaling, the scaling sweep) and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1/10 scale smoke test")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per timing (median)")
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs per contender")
     parser.add_argument("--skip-naive", action="store_true")
-    parser.add_argument("--skip-country-explain", action="store_true")
-    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
-    parser.add_argument("--compare", help=argparse.SUPPRESS)
-    parser.add_argument("--communes", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--skip-duckdb", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="profile ours in its warm-up")
+    parser.add_argument(
+        "--scaling", action="store_true", help="run the scaling sweep instead of the comparison"
+    )
+    parser.add_argument(
+        "--scales",
+        type=lambda text: [float(x) for x in text.split(",")],
+        default=list(SCALES),
+        help="comma-separated scales for --scaling (default 0.25,0.5,1,2,4)",
+    )
+    parser.add_argument("--scaling-duckdb", action="store_true", help="duckdb in --scaling too")
+    parser.add_argument("--keep", type=Path, help="keep the work files in this folder")
     args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](args), default=str))
-        return 0
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
 
-    scale = 0.1 if args.quick else 1.0
-    args.communes = nd.communes_for(scale)
-    units = nd.org_unit_rows(args.communes)
-    work = Path(tempfile.mkdtemp(prefix="bdg-national-"))
-    try:
-        df, generate_seconds = _timed(nd.observations, args.communes)
-        data = work / "observations.parquet"
-        df.write_parquet(data)
-        figures: dict[str, Any] = {
-            "scale": scale,
-            "org_units": {
-                "country": 1,
-                "provinces": nd.PROVINCES,
-                "communes": args.communes,
-                "total": len(units),
-            },
-            "observation_rows": df.height,
-            "data_items": 2 * len(nd.PAIRS),
-            "years": f"{nd.YEARS[0]}-{nd.YEARS[-1]}",
-            "targets": len(nd.TARGETS),
-            "expected_results": len(nd.TARGETS) * len(units) * len(nd.YEARS),
-            "generate_seconds": generate_seconds,
-            "environment": _environment(),
-            "goals": GOALS,
-        }
-        del df
-        print(
-            f"data: {df_rows(figures)} rows, {len(units):,} org units, generated in "
-            f"{generate_seconds:.1f} s; running contenders...",
-            flush=True,
-        )
-        hand = _run_worker("handwritten", data, work / "hand.parquet", args)
-        print(f"  handwritten: {hand['evaluate_seconds']:.2f} s", flush=True)
-        ours = _run_worker(
-            "ours", data, work / "ours.parquet", args, compare=str(work / "hand.parquet")
-        )
-        print(
-            f"  ours: read {ours['read_seconds']:.2f} s, evaluate {ours['evaluate_seconds']:.2f} s",
-            flush=True,
-        )
-        naive = None
-        if not args.skip_naive:
-            naive = _run_worker("naive", data, work / "naive.parquet", args)
-            print(f"  naive: {naive['extrapolated_seconds']:.1f} s extrapolated", flush=True)
-        ours_table = pl.read_parquet(work / "ours.parquet")
-        agreement: dict[str, Any] = {
-            "handwritten": _differences(
-                ours_table, pl.read_parquet(work / "hand.parquet"), COMPARED
-            )
-        }
-        if naive is not None:
-            naive_table = pl.read_parquet(work / "naive.parquet")
-            sampled = naive_table.filter(pl.col("org_unit").str.starts_with("C"))
-            agreement["naive_communes"] = _differences(
-                ours_table,
-                sampled,
-                ["value", "status", "threshold", "change_previous"],
-                pl.col("org_unit").is_in(sampled["org_unit"].unique().to_list()),
-            )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-    total = ours["read_seconds"] + ours["evaluate_seconds"]
-    figures["ours"] = ours
-    figures["handwritten"] = hand
-    figures["naive"] = naive
-    figures["agreement"] = agreement
-    figures["ratios"] = {
-        "ours_evaluate_over_handwritten": _ratio(
-            ours["evaluate_seconds"], hand["evaluate_seconds"]
-        ),
-        "ours_read_and_evaluate_over_handwritten": _ratio(total, hand["evaluate_seconds"]),
-        "naive_over_ours_read_and_evaluate": _ratio(naive and naive["extrapolated_seconds"], total),
-        "naive_over_ours_evaluate": _ratio(
-            naive and naive["extrapolated_seconds"], ours["evaluate_seconds"]
-        ),
-    }
-    figures["goals_met"] = {
-        "read_and_evaluate_under_5_s": total < GOALS["evaluate_seconds"],
-        "peak_under_3_gb": ours["peak_rss_mb"] < GOALS["peak_rss_mb"],
-        "ours_over_handwritten_at_most_1_5": (
-            figures["ratios"]["ours_read_and_evaluate_over_handwritten"] or 99
-        )
-        <= GOALS["ours_over_handwritten"],
-        "naive_over_ours_at_least_100": (
-            figures["ratios"]["naive_over_ours_read_and_evaluate"] or 0
-        )
-        >= GOALS["naive_over_ours"],
-        "explain_under_5_ms": ours["explain_median_ms"] < GOALS["explain_median_ms"],
-    }
-    _print(figures)
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    name = "national_scale_quick.json" if args.quick else "national_scale.json"
-    (results / name).write_text(json.dumps(figures, indent=2, default=str) + "\n")
-    print(f"\nwritten: {(results / name).relative_to(HERE.parent)}")
+    path = results / ("national_scale_quick.json" if args.quick else "national_scale.json")
+    existing: dict[str, Any] = {}
+    if path.exists():
+        try:
+            existing = json.loads(path.read_text())
+        except ValueError:
+            existing = {}
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bdg-national-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.scaling:
+            sweep = scaling(args, work)
+            _print_scaling(sweep)
+            figures = {**existing, "scaling": sweep}
+        else:
+            figures = compare(args, work)
+            if "scaling" in existing:
+                figures["scaling"] = existing["scaling"]
+            _print(figures)
+    except WorkerFailed as failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    path.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    print(f"\nwritten: {path.relative_to(HERE.parent)}")
     return 0
-
-
-def df_rows(figures: dict[str, Any]) -> str:
-    return f"{figures['observation_rows']:,}"
-
-
-def _print(f: dict[str, Any]) -> None:
-    ours, hand, naive, r = f["ours"], f["handwritten"], f["naive"], f["ratios"]
-    env = f["environment"]
-    total = ours["read_seconds"] + ours["evaluate_seconds"]
-    print()
-    print(
-        f"National scale x{f['scale']}: {f['org_units']['total']:,} org units "
-        f"({f['org_units']['communes']:,} communes), {f['observation_rows']:,} rows, "
-        f"{f['targets']} targets -> {ours['results']:,} results"
-    )
-    print(
-        f"{env['nproc']} cores, Python {env['python']}, Polars {env['polars']}, {env['date']}, "
-        f"commit {env['commit']}" + (" (src modified)" if env["src_modified"] else "")
-    )
-    line = "{:<44} {:>12} {:>14}"
-    print()
-    print(line.format("", "wall s", "peak RSS MB"))
-    print(line.format("ours: read_observations", f"{ours['read_seconds']:.2f}", ""))
-    print(line.format("ours: evaluate", f"{ours['evaluate_seconds']:.2f}", ""))
-    for step, seconds in ours["evaluate_steps_seconds"].items():
-        print(line.format(f"    {step[:40]}", f"{seconds:.2f}", ""))
-    print(line.format("ours: read + evaluate", f"{total:.2f}", f"{ours['peak_rss_mb']:.0f}"))
-    print(
-        line.format(
-            "handwritten Polars",
-            f"{hand['evaluate_seconds']:.2f}",
-            f"{hand['peak_rss_mb']:.0f}",
-        )
-    )
-    if naive:
-        print(
-            line.format(
-                f"naive pint, {naive['sample_communes']} communes (measured)",
-                f"{naive['load_seconds'] + naive['judge_seconds']:.2f}",
-                f"{naive['peak_rss_mb']:.0f}",
-            )
-        )
-        print(line.format("naive pint, extrapolated", f"{naive['extrapolated_seconds']:.1f}", ""))
-    print(f"(baseline RSS before timing, data loaded: ours {ours['baseline_rss_mb']:.0f} MB)")
-    print()
-
-    def fmt(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.2f}x"
-
-    print(
-        f"ours/handwritten: evaluate {fmt(r['ours_evaluate_over_handwritten'])}, "
-        f"read+evaluate {fmt(r['ours_read_and_evaluate_over_handwritten'])} (goal <= 1.5x)"
-    )
-    print(
-        f"naive/ours (read+evaluate): {fmt(r['naive_over_ours_read_and_evaluate'])} (goal >= 100x)"
-    )
-    print(
-        f"explain, commune: median {ours['explain_median_ms']:.1f} ms of 20 (goal < 5 ms), "
-        f"first call {ours['explain_first_call_ms']:.0f} ms; "
-        f"province {ours['explain_province_ms']:.0f} ms"
-        + (f"; country {ours['explain_country_ms']:.0f} ms" if "explain_country_ms" in ours else "")
-    )
-    print(f"exact settling: {ours['exact_settled']:,} results within 1e-9 of a threshold")
-    agree = f["agreement"]["handwritten"]
-    print(
-        f"agreement with handwritten: {agree['rows_matched']:,} rows matched; differing: "
-        + ", ".join(f"{c} {agree[c]}" for c in COMPARED)
-    )
-    if "adjudication" in ours:
-        adj = ours["adjudication"]
-        print(f"  status differences checked with explain(): right = {adj['right']}")
-    if "naive_communes" in f["agreement"]:
-        agree = f["agreement"]["naive_communes"]
-        print(
-            f"agreement with naive (sampled communes): {agree['rows_matched']:,} rows; differing: "
-            + ", ".join(
-                f"{c} {agree[c]}" for c in ("value", "status", "threshold", "change_previous")
-            )
-        )
-    print("goals met: " + ", ".join(f"{k}={v}" for k, v in f["goals_met"].items()))
 
 
 if __name__ == "__main__":
