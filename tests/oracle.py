@@ -769,8 +769,9 @@ class Oracle:
                 continue
             written = (share.condition,) if share.among is None else (share.condition, share.among)
             zeros = _zero_divisions(written, row.values)
-            if zeros:
+            if zeros:  # unknown, even where an `or` or `and` would decide without it
                 unknown.append((len(share.scope) + zeros[0][0], "zero-denominator", zeros[0][1]))
+                continue
             among = (
                 True
                 if share.among is None
@@ -951,6 +952,13 @@ class Oracle:
             if period.months != months:
                 return Verdict("not_applicable", "period-length", str(months), governing=index)
         condition = milestone.condition
+        if (
+            isinstance(condition, Change)
+            and variant.behaviour == FLOW
+            and condition.base.months != period.months
+        ):
+            months = str(condition.base.months)
+            return Verdict("not_applicable", "period-length", months, governing=index)
         if isinstance(condition, Change) and period.last <= condition.base.last:
             return Verdict("not_applicable", "base-period", str(condition.base), governing=index)
         goal, goal_reason, goal_subject = self.goal(variant, milestone, unit)
@@ -1183,7 +1191,8 @@ class Oracle:
             base = None  # a half's cases are not compared with a year's
         columns: dict[str, Any] = {}
         columns.update(self.change("previous", "previous", variant, unit, previous, value))
-        year = previous_year if previous_year != previous else None
+        parts = (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH)
+        year = previous_year if period.kind in parts else None  # for a year: the previous
         columns.update(self.change("previous_year", "previous_year", variant, unit, year, value))
         columns.update(self.change("base", "base", variant, unit, base, value))
         return columns

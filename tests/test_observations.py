@@ -322,3 +322,18 @@ def test_a_number_too_long_to_read_exactly_says_so(tmp_path: Path) -> None:
     assert codes(obs) == [(2, 5, "invalid-number")]
     assert "digits" in obs.rejected[0].message
     assert obs.rows_used == 1
+
+
+def test_numbers_too_large_in_numeric_columns_say_so() -> None:
+    """A float (as Excel stores numbers) or an unsigned integer too large for 64 bits is
+    rejected with its row, not a crash."""
+    import polars as pl
+
+    for value in (pl.Series([1e19, 5.0]), pl.Series([2**63 + 5, 5], dtype=pl.UInt64)):
+        frame = pl.DataFrame(
+            {"org_unit": ["P1", "P1"], "period": ["2020", "2021"], "data_item": ["fund"] * 2}
+        ).with_columns(value.alias("value"))
+        obs = read_observations(frame, SPEC, org_units=TREE)
+        assert [(p.code, p.location.line) for p in obs.rejected] == [("invalid-number", 1)]
+        assert "too large" in obs.rejected[0].message
+        assert obs.rows_used == 1

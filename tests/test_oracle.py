@@ -878,3 +878,117 @@ def test_a_flow_is_not_compared_with_a_base_of_another_length() -> None:
     half, year = _row(result, "1.1", "C1", "2020-S1"), _row(result, "1.1", "C1", "2020")
     assert (half["base_period"], half["change_base"], half["annual_rate_pct"]) == (None, None, None)
     assert (year["base_period"], year["change_base"]) == ("2019", -10)
+
+
+def test_a_zero_denominator_in_a_share_is_unknown_even_inside_or() -> None:
+    """`share(num / den >= 29% or flag)`: a commune dividing by zero is left out of the share,
+    as the indicator with the same formula has no value there, although `flag` alone would
+    make the `or` true."""
+    items = RATIO_ITEMS + "\n  flag: {label: Có, type: boolean}"
+    scenario = tiny(
+        '  good: {label: Tốt, formula: "share(num / den >= 29% or flag, level=commune)", '
+        "unit: percent, better: higher}\n"
+        '  cond: {label: Đạt, formula: "num / den >= 29% or flag", unit: boolean, better: higher}',
+        [
+            "indicator: good, milestones: [{by: 2020, at_least: 50}]",
+            "indicator: cond, milestones: [{by: 2020, equals: true}]",
+        ],
+        [
+            ("C1", "2020", "num", 5),
+            ("C1", "2020", "den", 0),
+            ("C1", "2020", "flag", 1),
+            ("C2", "2020", "num", 1),
+            ("C2", "2020", "den", 10),
+            ("C2", "2020", "flag", 0),
+        ],
+        items=items,
+        tree=COMMUNES,
+    )
+    result = check(scenario)
+    assert _row(result, "1.2", "C1", "2020")["reason_code"] == "zero-denominator"
+    commune, province = _row(result, "1.1", "C1", "2020"), _row(result, "1.1", "P1", "2020")
+    assert (commune["value"], commune["reason_code"]) == (None, "zero-denominator")
+    assert (province["value"], province["coverage_used"], province["partial"]) == (0, 1, True)
+
+
+def test_a_share_of_shares_names_the_right_reason() -> None:
+    """A share whose condition reads another share (districts where 100 / the share of communes
+    with cases is at least 1): a district whose communes have no case divides by zero, and says
+    so (the reasons of a share without series are numbered as they are checked)."""
+    tree = OrgUnitTree(
+        {
+            "P1": OrgUnit(code="P1", name="Tỉnh", level="province"),
+            "D1": OrgUnit(code="D1", name="Huyện 1", level="district", parent="P1"),
+            "D2": OrgUnit(code="D2", name="Huyện 2", level="district", parent="P1"),
+            "C1": OrgUnit(code="C1", name="Xã 1", level="commune", parent="D1"),
+            "C2": OrgUnit(code="C2", name="Xã 2", level="commune", parent="D1"),
+            "C3": OrgUnit(code="C3", name="Xã 3", level="commune", parent="D2"),
+        }
+    )
+    scenario = tiny(
+        '  sh1: {label: S1, formula: "share(cases >= 1, level=commune)", unit: percent, '
+        "better: higher}\n"
+        '  sh2: {label: S2, formula: "share(100 / sh1 >= 1, level=district)", unit: percent, '
+        "better: higher}",
+        ["indicator: sh2, milestones: [{by: 2020, at_least: 50}]"],
+        [("C1", "2020", "cases", 0), ("C2", "2020", "cases", 0), ("C3", "2020", "cases", 1)],
+        tree=tree,
+    )
+    row = _row(run(scenario), "1.1", "D1", "2020")
+    assert (row["value"], row["reason_code"]) == (None, "zero-denominator")
+
+
+def test_a_flow_change_against_a_half_year_base_is_not_applicable_to_years() -> None:
+    """ "Increase by 10% on 2020-S1 by 2021" for cases (a flow): the year 2021 is not compared
+    with a half-year's cases; the row says why, and shows no base."""
+    scenario = tiny(
+        COUNT,
+        [
+            "indicator: count, milestones: [{by: 2021, increase_by: 10, change: relative, "
+            "base: 2020-S1}]"
+        ],
+        [
+            ("C1", "2020-S1", "cases", 50),
+            ("C1", "2020-S2", "cases", 40),
+            ("C1", "2021", "cases", 60),
+        ],
+    )
+    row = _row(check(scenario), "1.1", "C1", "2021")
+    assert (row["status"], row["reason_code"], row["reason_subject"]) == (
+        "not_applicable",
+        "period-length",
+        "6",
+    )
+    assert (row["base_period"], row["base_value"], row["change_base"]) == (None, None, None)
+
+
+def test_spans_have_no_same_period_of_the_previous_year() -> None:
+    """A five-year span (2016/2020) has a previous period (2011/2015) but no "same period of
+    the previous year" (that is for halves, quarters and months)."""
+    scenario = tiny(
+        COUNT,
+        ["indicator: count, milestones: [{by: 2030, at_least: 1}]"],
+        [("C1", "2016/2020", "cases", 5), ("C1", "2021/2025", "cases", 7)],
+    )
+    row = _row(check(scenario), "1.1", "C1", "2021/2025")
+    assert (row["previous_period"], row["change_previous"]) == ("2016/2020", 2)
+    assert row["previous_year_period"] is None
+
+
+def test_a_growth_rate_exactly_on_a_threshold_is_decided_exactly() -> None:
+    """Open SDG's method 1 where no milestone is ahead: 1000 cases then 1015 a year later is a
+    growth of exactly 1.5% a year, on the threshold of "substantial progress"; floating point
+    cannot say which side, so the row is settled exactly (with the indicator's direction)."""
+    scenario = tiny(
+        COUNT,
+        ["indicator: count, milestones: [{by: 2019, at_least: 0}]"],
+        [("C1", "2019", "cases", 1000), ("C1", "2020", "cases", 1015)],
+        method="cagr",
+    )
+    result = run(scenario)
+    assert result.engine.results.filter(pl.col("growth_check")).height == 1
+    row = _row(check(scenario), "1.1", "C1", "2020")
+    assert (row["progress_method"], row["progress_category"]) == (
+        "open-sdg-cagr/1",
+        "substantial_progress",
+    )

@@ -109,9 +109,8 @@ class PeriodIds:
                         known.add(whole)
                         derived.append(whole)
         # the periods changes are shown against, named even where nothing was reported
-        earlier = [
-            q for p in (*found, *derived) for q in (p.previous(), p.same_period_previous_year())
-        ]
+        earlier = [p.previous() for p in (*found, *derived)]
+        earlier += [p.same_period_previous_year() for p in (*found, *derived) if p.kind in PARTS]
         others = [p for p in dict.fromkeys([*extra, *earlier]) if p not in known]
         return cls((*found, *derived, *others), len(found), len(derived))
 
@@ -220,15 +219,17 @@ class Catalogue:
         so that the integers the trajectory multiplies stay small."""
         return min((p.first for p in self.periods.periods), default=0)
 
+    def prev_year_period(self, pid: int) -> int:
+        """The id of the same period of the previous year ("cùng kỳ năm trước"), for a part of
+        a year (a half, quarter or month; for a year it is the previous period), else -1."""
+        period = self.periods.periods[pid]
+        if period.kind not in PARTS:
+            return -1
+        return self.periods.id(period.same_period_previous_year())
+
     def prev_year_periods(self) -> list[int]:
-        """For each result period, the id of the same period of the previous year when it is
-        not the previous period (only parts of years have one), else -1."""
-        result = []
-        for pid in self.result_periods:
-            period = self.periods.periods[pid]
-            same = period.same_period_previous_year()
-            result.append(-1 if same == period.previous() else self.periods.id(same))
-        return result
+        """For each result period, :meth:`prev_year_period`."""
+        return [self.prev_year_period(pid) for pid in self.result_periods]
 
     def spec_attribute_values(self, attribute: str) -> tuple[str, ...]:
         """The values the spec lists for an org-unit attribute."""

@@ -27,7 +27,7 @@ from bdg_indicators.spec import Spec, Target
 
 from .backend import Backend
 from .catalogue import Catalogue
-from .judge import judge
+from .judge import judge, variant_limits
 from .progress import settle
 from .rollup import expected_table, leaf_rows, own_rows, roll_up
 from .schedule import build_schedule
@@ -105,7 +105,7 @@ def run(
     results = engine.collect(
         judge(cat, engine.lazy(variants), bound, schedule, engine, method)
     ).with_row_index("_row")
-    results = settle(results)
+    results = settle(results, variant_limits(cat))
     results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares

@@ -30,14 +30,12 @@ def period_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
         "prev_year_per": [],
     }
     for pid, period in enumerate(periods.periods):
-        previous = period.previous()
-        same = period.same_period_previous_year()
         rows["per"].append(pid)
         rows["first"].append(period.first - cat.origin)
         rows["end"].append(period.last + 1 - cat.origin)
         rows["lclass"].append(periods.length_class(period))
-        rows["prev_per"].append(periods.id(previous))
-        rows["prev_year_per"].append(-1 if same == previous else periods.id(same))
+        rows["prev_per"].append(periods.id(period.previous()))
+        rows["prev_year_per"].append(cat.prev_year_period(pid))
     return backend.table(
         rows,
         {

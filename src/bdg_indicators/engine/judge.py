@@ -118,7 +118,11 @@ def judge(
     if schedule.base is not None:
         rows = earlier(rows, values, n_periods, "show_base", "sb")
     else:
-        rows = rows.with_columns(nw.col("bn").alias("sbn"), nw.col("bd").alias("sbd"))
+        shown = nw.col("show_base") >= 0  # the change's base, where it is comparable
+        rows = rows.with_columns(
+            nw.when(shown).then(nw.col("bn")).alias("sbn"),
+            nw.when(shown).then(nw.col("bd")).alias("sbd"),
+        )
     return _decide(cat, rows, value_bound, schedule, method, backend)
 
 
@@ -450,8 +454,9 @@ def _readings(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )
 
 
-def _limits(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
-    """Each variant's indicator limit (method 1) and direction (+1 higher, -1 lower, 0)."""
+def variant_limits(cat: Catalogue) -> dict[str, list[Any]]:
+    """Each variant's indicator limit (method 1) and direction (+1 higher, -1 lower, 0), as
+    columns indexed by variant id."""
     from bdg_indicators.spec import Better
 
     columns: dict[str, list[Any]] = {"xid": [], "lim_n": [], "lim_d": [], "trend_direction": []}
@@ -464,8 +469,12 @@ def _limits(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
         columns["trend_direction"].append(
             1 if better is Better.HIGHER else -1 if better is Better.LOWER else 0
         )
+    return columns
+
+
+def _limits(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     return backend.table(
-        columns,
+        variant_limits(cat),
         {"xid": nw.Int32, "lim_n": nw.Int64, "lim_d": nw.Int64, "trend_direction": nw.Int64},
     )
 

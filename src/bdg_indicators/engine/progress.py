@@ -169,9 +169,11 @@ def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.Lazy
     )
 
 
-def settle(results: Any) -> Any:
+def settle(results: Any, limits: dict[str, list[Any]]) -> Any:
     """Decide exactly the growth categories the floating-point filter left uncertain (a Polars
-    frame with ``growth_check``): category (and, for method 2, status) of those rows."""
+    frame with ``growth_check``): category (and, for method 2, status) of those rows;
+    ``limits``: each variant's limit and direction (``lim_n``, ``lim_d``, ``trend_direction``,
+    indexed by variant id)."""
     import polars as pl
 
     check = results.filter(pl.col("growth_check"))
@@ -180,6 +182,8 @@ def settle(results: Any) -> Any:
     fixes: dict[str, list[Any]] = {"_row": [], "_category": [], "_status": []}
     for row in check.iter_rows(named=True):
         trend = row["growth_kind"] == "trend"
+        if trend:
+            row.update({k: limits[k][row["xid"]] for k in ("lim_n", "lim_d", "trend_direction")})
         category = _exact_trend(row) if trend else _exact_category(row, RATIO_THRESHOLDS)
         fixes["_row"].append(row["_row"])
         fixes["_category"].append(category)

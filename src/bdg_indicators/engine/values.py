@@ -134,21 +134,20 @@ def share_values(
     for index, (share, scope_id) in enumerate(cat.shares):
         scope = cat.scopes[scope_id]
         frame = _scope_rows(cat, scope_id, values, tables, backend)
-        full = (1 << len(scope.series)) - 1
         compiler = Compiler(
             slots=slot_values(scope, observations, cat.spec),
             shares=_share_exacts(scope, len(cat.org_units.codes)),
             names=[str(s) for s in scope.series],
             what=share.text,
         )
-        complete = nw.col("mask") == full
-        meets = nw.when(complete).then(compiler.condition(share.condition))
-        among = (
-            nw.when(complete).then(compiler.condition(share.among))
-            if share.among is not None
-            else nw.lit(True)
-        )
-        why, reasons = _member_reasons(scope, share, compiler)
+        condition = compiler.condition(share.condition)
+        population = None if share.among is None else compiler.condition(share.among)
+        # a member is known only where no reason holds (as an indicator has a value only
+        # then): a zero denominator is unknown even inside an `or` that another part decides
+        why, reasons = _member_reasons(scope, compiler)
+        decided = why.is_null()
+        meets = nw.when(decided).then(condition)
+        among = nw.lit(True) if population is None else nw.when(decided).then(population)
         members = [u for u, level in enumerate(cat.org_units.levels) if level == share.level]
         pairs: dict[str, list[int]] = {"member": [], "ou": []}
         for member in members:
@@ -180,9 +179,9 @@ def share_values(
                 nw.col("why").min(),
             )
         )
-        codes = [code for code, _ in reasons]
-        subjects = [subject for _, subject in reasons]
-        unknown = pl.col("why").fill_null(0)
+        codes = [code for code, _ in reasons] or ["missing-series"]
+        subjects = [subject for _, subject in reasons] or [share.level]
+        unknown = pl.col("why").fill_null(0)  # when no member is known, some reason holds
         tables[index] = counted.with_columns(
             pl.when(pl.col("known") == 0)
             .then(unknown.replace_strict(range(len(codes)), codes, return_dtype=pl.String))
@@ -200,23 +199,26 @@ def share_values(
     return tables
 
 
-def _member_reasons(
-    scope: Scope, share: Share, compiler: Compiler
-) -> tuple[nw.Expr, list[tuple[str, str]]]:
+def _member_reasons(scope: Scope, compiler: Compiler) -> tuple[nw.Expr, list[tuple[str, str]]]:
     """Why a member's status is unknown, as the index of the first reason that holds (null:
-    known), and the (code, subject) of each index: a missing series, or a reason of the
-    compiled conditions (a zero denominator)."""
-    reasons = [("missing-series", str(s)) for s in scope.series]
-    reasons = reasons or [("missing-series", share.level)]
+    none holds, the member is known), and the (code, subject) of each index, in the order an
+    indicator's reasons are checked: a missing series, an inner share without a value (named
+    by its first series), a reason of the compiled conditions (a zero denominator)."""
     mask = nw.col("mask")
-    tests = [(mask // (1 << j)) % 2 == 0 for j in range(len(scope.series))]
+    found: list[tuple[nw.Expr, tuple[str, str]]] = [
+        ((mask // (1 << j)) % 2 == 0, ("missing-series", str(series)))
+        for j, series in enumerate(scope.series)
+    ]
+    for k, inner in enumerate(scope.shares):
+        subject = str(inner.scope.series[0]) if inner.scope.series else inner.level
+        unknown = ~nw.col(f"sh{k}_code").is_null() | nw.col(f"sh{k}_n").is_null()
+        found.append((unknown, ("missing-series", subject)))
     for reason in compiler.reasons:
-        reasons.append((reason.code, reason.subject))
-        tests.append(reason.when.fill_null(False))
+        found.append((reason.when.fill_null(False), (reason.code, reason.subject)))
     why: Any = nw.lit(None, nw.Int32)
-    for i in reversed(range(len(tests))):
-        why = nw.when(tests[i]).then(nw.lit(i, nw.Int32)).otherwise(why)
-    return why, reasons
+    for i in reversed(range(len(found))):
+        why = nw.when(found[i][0]).then(nw.lit(i, nw.Int32)).otherwise(why)
+    return why, [reason for _, reason in found]
 
 
 def variant_values(

@@ -35,7 +35,7 @@ class State:
     NOT_YES_NO = 5
     """A yes/no value that is neither yes (1) nor no (0)."""
     TOO_LONG = 6
-    """A number with more digits than a 64-bit integer holds."""
+    """A number whose digits (decimals included) make more than a 64-bit integer holds."""
 
 
 def _text_values(
@@ -89,12 +89,15 @@ def _float_values(frame: pl.DataFrame) -> pl.DataFrame:
             .otherwise(dec)
         )
     frame = frame.with_columns(dec.alias("dec"))
+    num = (x * pl.lit(10.0) ** pl.col("dec")).round().cast(pl.Int64, strict=False)
     return frame.with_columns(
-        (x * pl.lit(10.0) ** pl.col("dec")).round().cast(pl.Int64).alias("num"),
+        num.alias("num"),
         pl.when(x.is_null() | x.is_nan())
         .then(State.MISSING)
-        .when(pl.col("dec").is_null() | ~x.is_finite())
+        .when(~x.is_finite() | pl.col("dec").is_null())
         .then(State.BAD)
+        .when(num.is_null())
+        .then(State.TOO_LONG)
         .otherwise(State.OK)
         .cast(pl.Int8)
         .alias("state"),
@@ -114,11 +117,14 @@ def parse_values(
     if dtype == pl.String or dtype == pl.Null:
         frame = _text_values(frame, locale, is_bool, is_count)
     elif dtype == pl.Boolean or dtype.is_integer():
+        num = pl.col("value").cast(pl.Int64, strict=False)  # UInt64 above 2**63: too long
         frame = frame.with_columns(
-            pl.col("value").cast(pl.Int64).alias("num"),
+            num.alias("num"),
             pl.lit(0, pl.Int64).alias("dec"),
             pl.when(pl.col("value").is_null())
             .then(State.MISSING)
+            .when(num.is_null())
+            .then(State.TOO_LONG)
             .otherwise(State.OK)
             .cast(pl.Int8)
             .alias("state"),

@@ -317,7 +317,8 @@ def _value_message(
         return f"`{value}` is negative, but `{item}` counts", None
     if extra == "digits":
         return (
-            f"`{value}` has more digits than can be read exactly (18 at most)",
+            f"`{value}` is too large to be read exactly: its digits, decimals included, must "
+            "make a number below 9223372036854775808",
             "write the value in a larger unit (tỷ đồng rather than đồng) and declare that unit",
         )
     if extra == "boolean":

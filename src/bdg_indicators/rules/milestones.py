@@ -95,7 +95,8 @@ def comparable(period: Period, other: Period, behaviour: TimeBehaviour) -> bool:
 def governing(target: Target, period: Period, behaviour: TimeBehaviour) -> Governing:
     """The milestone due at ``period`` (the first in spec order), else the nearest one still
     ahead; without one, the reason. A change target does not apply at or before its base
-    period; for a flow, a period of another length than the milestone's is not applicable."""
+    period; for a flow, a period of another length than the milestone's, or than a change's
+    base period, is not applicable."""
     milestones = target.milestones_at(period)
     chosen, due = None, False
     for milestone in milestones:
@@ -111,6 +112,8 @@ def governing(target: Target, period: Period, behaviour: TimeBehaviour) -> Gover
     if behaviour is TimeBehaviour.FLOW and period.months != _unit_months(chosen):
         return Governing(reason="period-length", subject=f"{_unit_months(chosen)}")
     condition = chosen.condition
+    if isinstance(condition, Change) and not comparable(period, condition.base, behaviour):
+        return Governing(reason="period-length", subject=f"{condition.base.months}")
     if isinstance(condition, Change) and period.last <= condition.base.last:
         return Governing(reason="base-period", subject=str(condition.base))
     return Governing(milestone=chosen, index=milestones.index(chosen), due=due)

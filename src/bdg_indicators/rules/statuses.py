@@ -104,9 +104,10 @@ REASONS: dict[str, Reason] = {
         ),
         _reason(
             "period-length",
-            "số liệu cộng dồn theo thời gian chỉ so sánh được với mốc đặt cho kỳ {s} tháng",
-            "summed data are compared only with a milestone set for periods of the same "
-            "length ({s} months)",
+            "số liệu cộng dồn theo thời gian chỉ so sánh được giữa các kỳ cùng độ dài "
+            "(mốc hoặc kỳ gốc: kỳ {s} tháng)",
+            "summed data are compared only over periods of the same length (the milestone's "
+            "or base period's: {s} months)",
         ),
         _reason(
             "attribute-missing",
