@@ -24,6 +24,7 @@ from bdg_indicators.rules.progress import (
     exact_test,
     float_test,
     growth_test,
+    limit_proximity,
     ratio_test,
 )
 from bdg_indicators.rules.rational import sign
@@ -113,14 +114,9 @@ def trend_columns(rows: nw.LazyFrame[Any], limits: nw.LazyFrame[Any]) -> nw.Lazy
     e_o = 12 / months_o.cast(nw.Float64)
     base_sign = _sign("b0n")
     c = (base_sign * nw.col("trend_direction")).cast(nw.Float64)
-    # |b0| and |limit| compared exactly: b ≤ L, L < b < 2L, b ≥ 2L
-    b_l = nw.col("b0n").abs() * nw.col("lim_d")
-    l_b = nw.col("lim_n").abs() * nw.col("b0d")
-    near = (
-        nw.when(b_l <= l_b)
-        .then(b_l.cast(nw.Float64) / l_b.cast(nw.Float64))
-        .when(b_l < 2 * l_b)
-        .then((2 * l_b - b_l).cast(nw.Float64) / l_b.cast(nw.Float64))
+    # |b0| and |limit| over the same denominator, so that they are compared exactly
+    near = limit_proximity(
+        nw.col("b0n").abs() * nw.col("lim_d"), nw.col("lim_n").abs() * nw.col("b0d")
     )
     reduced = ~nw.col("lim_n").is_null() & ~near.is_null() & (nw.col("lim_n") != 0)
     tests = []
@@ -225,11 +221,7 @@ def _exact_trend(row: dict[str, Any]) -> str:
     c = (1 if base > 0 else -1) * row["trend_direction"]
     reduction = None
     if row["lim_n"] is not None and row["lim_n"] != 0:
-        b, limit = abs(base), abs(Fraction(int(row["lim_n"]), int(row["lim_d"])))
-        if b <= limit:
-            reduction = b / limit
-        elif b < 2 * limit:
-            reduction = (2 * limit - b) / limit
+        reduction = limit_proximity(abs(base), abs(Fraction(int(row["lim_n"]), int(row["lim_d"]))))
     for theta, category in zip(GROWTH_THRESHOLDS[:2], CATEGORIES, strict=False):
         term = None if reduction is None else Term(theta, reduction, LIMIT_EXPONENT)
         if exact_test(growth_test(theta, c, x, e_o, term)) >= 0:

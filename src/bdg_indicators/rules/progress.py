@@ -55,7 +55,7 @@ __all__ = [
     "exact_test",
     "float_test",
     "growth_test",
-    "limit_exponent",
+    "limit_proximity",
     "linear_expected",
     "ratio_test",
 ]
@@ -101,9 +101,22 @@ LIMIT_EXPONENT = Fraction(111, 25)
 """Open SDG's exponent (4.44) of the threshold reduction near a limit."""
 
 
-def limit_exponent() -> Fraction:
-    """The exponent of Open SDG's threshold reduction near a limit (4.44)."""
-    return LIMIT_EXPONENT
+def limit_proximity(base: Any, limit: Any) -> Any:
+    """Open SDG's closeness ``w`` of a baseline to the indicator's limit (both as absolute
+    values), from which method 1 lowers its thresholds: ``base / limit`` up to the limit,
+    ``(2·limit − base) / limit`` up to twice it, none beyond. Fractions give a Fraction (or
+    ``None``); integer expressions are compared exactly and give a float expression (null
+    beyond)."""
+    from .rational import is_expression
+
+    if not is_expression(base) and not is_expression(limit):
+        if base <= limit:
+            return Fraction(base) / limit
+        return (2 * limit - base) / Fraction(limit) if base < 2 * limit else None
+    import narwhals as nw
+
+    b, lim = base.cast(nw.Float64), limit.cast(nw.Float64)
+    return nw.when(base <= limit).then(b / lim).when(base < 2 * limit).then((2 * lim - b) / lim)
 
 
 def linear_expected(baseline: Ratio, goal: Ratio, t0: Any, t: Any, t_goal: Any) -> Ratio:
