@@ -1,0 +1,160 @@
+"""Goals and their targets: the indicator a target is judged on, its breakdown restriction, its
+milestones and the amendments that changed them, with the documents that issued them."""
+
+from __future__ import annotations
+
+import datetime
+
+from bdg_indicators._document import AmendmentDoc, DocumentDoc, GoalDoc, TargetDoc
+from bdg_indicators.spec import (
+    Amendment,
+    Goal,
+    Indicator,
+    IssuingDocument,
+    Label,
+    Target,
+    TargetAmendment,
+)
+
+from .context import Context, to_label, to_source
+from .items import depends_on
+from .merge import GoalEntry, Located, Path
+from .milestones import milestones
+
+
+def document(ctx: Context, doc: DocumentDoc, entry: Located, path: Path) -> IssuingDocument:
+    return IssuingDocument(
+        number=doc.number,
+        date=ctx.date(doc.date, entry.at(*path, "date")),
+        issuer=to_label(doc.issuer),
+        title=to_label(doc.title) if doc.title else None,
+        url=doc.url,
+    )
+
+
+def amendment(ctx: Context, entry: Located) -> Amendment:
+    value: AmendmentDoc = entry.value
+    return Amendment(
+        id=value.id,
+        document=document(ctx, value.document, entry, ("document",)),
+        note=value.note,
+    )
+
+
+def goal(ctx: Context, gid: str, entry: GoalEntry) -> Goal:
+    doc: GoalDoc = entry.entry.value
+    targets = tuple(t for tid, e in entry.targets.items() if (t := target(ctx, tid, e)))
+    label = to_label(doc.label) if doc.label else Label(vi=f"Mục tiêu {gid}", en=f"Goal {gid}")
+    return Goal(id=gid, label=label, targets=targets)
+
+
+def target(ctx: Context, tid: str, entry: Located) -> Target | None:
+    doc: TargetDoc = entry.value
+    ok, indicator = _indicator(ctx, tid, entry)
+    if indicator is None:
+        return None
+    ok &= _check_breakdown(ctx, tid, entry, indicator)
+    compiled = milestones(ctx, doc.milestones or [], entry, ("milestones",), indicator)
+    amended = _amendments(ctx, entry, indicator)
+    if not ok or amended is None or doc.source is None:
+        return None
+    return Target(
+        id=tid,
+        label=to_label(doc.label) if doc.label else indicator.label,
+        indicator=indicator.id,
+        milestones=compiled,
+        source=to_source(doc.source, None),
+        breakdown=tuple(sorted((doc.breakdown or {}).items())),
+        amendments=amended,
+    )
+
+
+def _indicator(ctx: Context, tid: str, entry: Located) -> tuple[bool, Indicator | None]:
+    """Whether the target's required keys are there, and the indicator it is judged on."""
+    doc: TargetDoc = entry.value
+    what = f"target `{tid}`"
+    ok = ctx.require(doc.indicator, "indicator", entry, what)
+    if doc.source is None:
+        ok = False
+        ctx.error(
+            "source-missing",
+            f"{what} cites no source",
+            entry.at("id"),
+            "add `source: {clause: ..., status: unverified}`",
+        )
+    if doc.milestones is None and doc.amendments is None:
+        ok = False
+        ctx.error("missing-key", f"{what} needs `milestones`", entry.at("id"))
+    indicator = None
+    if doc.indicator is not None:
+        if doc.indicator in ctx.merged.indicators:
+            indicator = ctx.compiled.get(doc.indicator)
+        else:
+            ctx.unknown(doc.indicator, ctx.merged.indicators, entry.at("indicator"), "indicator")
+    return ok, indicator
+
+
+def _check_breakdown(ctx: Context, tid: str, entry: Located, indicator: Indicator) -> bool:
+    """Check the breakdown values a target is restricted to, against its data items."""
+    doc: TargetDoc = entry.value
+    ok = True
+    used = depends_on(ctx, indicator)
+    for dim, value in sorted((doc.breakdown or {}).items()):
+        at = entry.at("breakdown", dim)
+        if dim not in ctx.breakdowns:
+            ok = False
+            ctx.unknown(dim, ctx.breakdowns, entry.at("breakdown", dim, key=True), "breakdown")
+            continue
+        if value not in ctx.breakdowns[dim].value_ids():
+            ok = False
+            ctx.unknown(value, ctx.breakdowns[dim].value_ids(), at, f"value of `{dim}`")
+        missing = sorted(n for n in used if dim not in ctx.items[n].breakdowns)
+        if missing:
+            ok = False
+            ctx.error(
+                "unknown-reference",
+                f"target `{tid}` is restricted to `{dim}={value}`, but "
+                f"data item(s) {', '.join(missing)} have no breakdown `{dim}`",
+                at,
+            )
+    return ok
+
+
+def _amendments(
+    ctx: Context, entry: Located, indicator: Indicator
+) -> tuple[TargetAmendment, ...] | None:
+    """The target's milestones as amendments changed them, oldest first."""
+    doc: TargetDoc = entry.value
+    ok = True
+    amendments: list[TargetAmendment] = []
+    for i, amended in enumerate(doc.amendments or ()):
+        path: Path = ("amendments", i)
+        if amended.amendment not in ctx.merged.amendments:
+            ok = False
+            ctx.unknown(
+                amended.amendment,
+                ctx.merged.amendments,
+                entry.at(*path, "amendment"),
+                "amendment",
+                code="unknown-amendment",
+            )
+            continue
+        compiled = milestones(ctx, amended.milestones, entry, (*path, "milestones"), indicator)
+        amendments.append(
+            TargetAmendment(
+                amendment=amended.amendment,
+                milestones=compiled,
+                source=to_source(amended.source, amended.amendment),
+                effective=_amendment_date(ctx, amended.amendment),
+            )
+        )
+    amendments.sort(key=lambda a: _amendment_date(ctx, a.amendment))
+    return tuple(amendments) if ok else None
+
+
+def _amendment_date(ctx: Context, amendment_id: str) -> datetime.date:
+    doc: AmendmentDoc = ctx.merged.amendments[amendment_id].value
+    try:
+        return datetime.date.fromisoformat(doc.document.date)
+    except ValueError:
+        return datetime.date(1900, 1, 1)
