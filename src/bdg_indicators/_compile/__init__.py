@@ -6,7 +6,7 @@ Then everything is checked and compiled, one module per noun:
 ```text
 merge        extends and overrides, entries still as documents
 context      the problems found, the tables compiled so far, ids, periods, dates, units
-codes        code lists: breakdowns and org-unit attributes
+codes        code lists: breakdowns (built-in ones in data/breakdowns.yaml), attributes
 items        data items and indicators: formulas (references, cycles) and their units
 targets      goals, targets, amendments and their documents
 milestones   when a target is judged and its condition
@@ -22,7 +22,7 @@ from bdg_indicators._document import SpecDoc
 from bdg_indicators.errors import Problem
 from bdg_indicators.spec import Attribute, Breakdown, Spec
 
-from .codes import BUILTIN_BREAKDOWNS, codes
+from .codes import builtin_breakdowns, codes
 from .context import Context, to_label
 from .items import data_item, indicator
 from .merge import Merged, merge
@@ -38,7 +38,7 @@ def compile_spec(merged: Merged, problems: list[Problem]) -> Spec | None:
     before = ctx.errors()
     span = ctx.period(merged.span.value, merged.span.at()) if merged.span else None
     amendments = tuple(amendment(ctx, e) for e in merged.amendments.values())
-    ctx.breakdowns = codes(ctx, merged.breakdowns, Breakdown, builtin=BUILTIN_BREAKDOWNS)
+    ctx.breakdowns = codes(ctx, merged.breakdowns, Breakdown, builtin=builtin_breakdowns())
     ctx.attributes = codes(ctx, merged.attributes, Attribute)
     ctx.items = {
         k: d for k, e in merged.data_items.items() if (d := data_item(ctx, k, e)) is not None

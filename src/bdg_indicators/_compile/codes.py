@@ -3,11 +3,16 @@ attributes milestones may depend on."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
 from typing import TypeVar
 
-from bdg_indicators._document import AttributeDoc, BreakdownDoc, LabelDoc
+from bdg_indicators._document import AttributeDoc, BreakdownDoc, structure
+from bdg_indicators._yaml import read_yaml
+from bdg_indicators.errors import BdgError
 from bdg_indicators.spec import Code
 
 from .context import Context, to_label
@@ -16,43 +21,16 @@ from .merge import Located
 T = TypeVar("T")
 
 
-def _label(vi: str, en: str) -> LabelDoc:
-    return LabelDoc(vi=vi, en=en)
-
-
-BUILTIN_BREAKDOWNS: Mapping[str, BreakdownDoc] = {
-    "sex": BreakdownDoc(
-        label=_label("Giới tính", "Sex"),
-        values={"male": _label("Nam", "Male"), "female": _label("Nữ", "Female")},
-    ),
-    "area": BreakdownDoc(
-        label=_label("Khu vực", "Area"),
-        values={"urban": _label("Thành thị", "Urban"), "rural": _label("Nông thôn", "Rural")},
-    ),
-    "ethnicity": BreakdownDoc(
-        label=_label("Dân tộc", "Ethnicity"),
-        values={
-            "kinh": _label("Dân tộc Kinh", "Kinh"),
-            "ethnic_minority": _label("Dân tộc thiểu số", "Ethnic minorities"),
-        },
-    ),
-    "age_group": BreakdownDoc(
-        label=_label("Nhóm tuổi", "Age group"),
-        values={
-            "under_1": _label("Dưới 1 tuổi", "Under 1"),
-            "under_5": _label("Dưới 5 tuổi", "Under 5"),
-            "under_6": _label("Dưới 6 tuổi", "Under 6"),
-            "under_16": _label("Dưới 16 tuổi", "Under 16"),
-            "under_18": _label("Dưới 18 tuổi", "Under 18"),
-            "6_14": _label("Từ 6 đến 14 tuổi", "6-14"),
-            "15_40": _label("Từ 15 đến 40 tuổi", "15-40"),
-            "15_60": _label("Từ 15 đến 60 tuổi", "15-60"),
-            "15_plus": _label("Từ 15 tuổi trở lên", "15 and over"),
-            "60_plus": _label("Từ 60 tuổi trở lên", "60 and over"),
-        },
-    ),
-}
-"""Breakdowns every spec has; a spec may redefine them."""
+@functools.cache
+def builtin_breakdowns() -> Mapping[str, BreakdownDoc]:
+    """The breakdowns every spec has (a spec may redefine them), from ``data/breakdowns.yaml``."""
+    resource = resources.files("bdg_indicators").joinpath("data/breakdowns.yaml")
+    doc = read_yaml(resource.read_text("utf-8"), "bdg_indicators/data/breakdowns.yaml")
+    value, problems = structure(doc.value, dict[str, BreakdownDoc], (), doc)
+    problems = [*doc.problems, *problems]
+    if value is None or any(p.is_error for p in problems):  # pragma: no cover - shipped data
+        raise BdgError(problems)
+    return MappingProxyType(value)
 
 
 def codes(
