@@ -99,18 +99,11 @@ class SourceDoc:
 
 
 @attrs.define(kw_only=True)
-class BreakdownDoc:
-    """A dimension data items are broken down by, with its allowed values."""
+class CodeListDoc:
+    """A code list: a breakdown data items are reported by (e.g. sex), or an org-unit attribute
+    milestones may depend on (e.g. commune type), with its allowed values."""
 
-    label: LabelDoc = field("Label of the breakdown.")
-    values: dict[str, LabelDoc] = field("Allowed values: id -> label.")
-
-
-@attrs.define(kw_only=True)
-class AttributeDoc:
-    """An org-unit attribute that milestones may depend on (e.g. commune type)."""
-
-    label: LabelDoc = field("Label of the attribute.")
+    label: LabelDoc = field("Label of the breakdown or attribute.")
     values: dict[str, LabelDoc] = field("Allowed values: id -> label.")
 
 
@@ -277,10 +270,10 @@ class SpecDoc:
     amendments: list[AmendmentDoc] | None = field(
         "Later documents that change targets.", default=None
     )
-    breakdowns: dict[str, BreakdownDoc] | None = field(
+    breakdowns: dict[str, CodeListDoc] | None = field(
         "Breakdowns beyond the built-in `sex`, `age_group`, `ethnicity` and `area`.", default=None
     )
-    attributes: dict[str, AttributeDoc] | None = field(
+    attributes: dict[str, CodeListDoc] | None = field(
         "Org-unit attributes milestones may depend on.", default=None
     )
     data_items: dict[str, DataItemDoc] | None = field("What org units report, by id.", default=None)
@@ -296,8 +289,7 @@ DOC_CLASSES: tuple[type, ...] = (
     DocumentDoc,
     AmendmentDoc,
     SourceDoc,
-    BreakdownDoc,
-    AttributeDoc,
+    CodeListDoc,
     DataItemDoc,
     IndicatorDoc,
     GoalDoc,
@@ -586,8 +578,8 @@ def _item_type(cls: Any) -> Any:
 
 
 _SECTIONS: dict[str, type] = {
-    "breakdowns": BreakdownDoc,
-    "attributes": AttributeDoc,
+    "breakdowns": CodeListDoc,
+    "attributes": CodeListDoc,
     "data_items": DataItemDoc,
     "indicators": IndicatorDoc,
 }

@@ -28,12 +28,11 @@ from .periods import Period
 __all__ = [
     "Aggregation",
     "Amendment",
-    "Attribute",
     "Better",
-    "Breakdown",
     "Change",
     "ChangeKind",
     "Code",
+    "CodeList",
     "Comparison",
     "ComparisonOp",
     "Coverage",
@@ -231,26 +230,17 @@ class Code:
 
 
 @attrs.frozen(kw_only=True)
-class Breakdown:
-    """A dimension data items are broken down by (sex, age group, ethnicity, area, ...)."""
+class CodeList:
+    """A named list of allowed values: a breakdown data items are reported by (sex, age group,
+    ethnicity, area, ...), or an org-unit attribute milestones may depend on (e.g. the type of
+    commune)."""
 
     id: str
+    """The id used in data, formulas and targets (e.g. ``sex``)."""
     label: Label
+    """Its label."""
     values: tuple[Code, ...]
     """The allowed values."""
-
-    def value_ids(self) -> tuple[str, ...]:
-        """The ids of the allowed values."""
-        return tuple(v.id for v in self.values)
-
-
-@attrs.frozen(kw_only=True)
-class Attribute:
-    """An org-unit attribute that milestones may depend on (e.g. the type of commune)."""
-
-    id: str
-    label: Label
-    values: tuple[Code, ...]
 
     def value_ids(self) -> tuple[str, ...]:
         """The ids of the allowed values."""
@@ -486,8 +476,8 @@ class Spec:
     extends: str | None = None
     """The id of the spec this one extends."""
     amendments: tuple[Amendment, ...] = ()
-    breakdowns: tuple[Breakdown, ...] = ()
-    attributes: tuple[Attribute, ...] = ()
+    breakdowns: tuple[CodeList, ...] = ()
+    attributes: tuple[CodeList, ...] = ()
     data_items: tuple[DataItem, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     goals: tuple[Goal, ...] = ()
@@ -523,7 +513,7 @@ class Spec:
                 return item
         raise KeyError(item_id)
 
-    def breakdown(self, breakdown_id: str) -> Breakdown:
+    def breakdown(self, breakdown_id: str) -> CodeList:
         """The breakdown with this id (``KeyError`` if none)."""
         for breakdown in self.breakdowns:
             if breakdown.id == breakdown_id:

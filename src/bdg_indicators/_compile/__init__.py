@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bdg_indicators._document import SpecDoc
 from bdg_indicators.errors import Problem
-from bdg_indicators.spec import Attribute, Breakdown, Spec
+from bdg_indicators.spec import Spec
 
 from .codes import builtin_breakdowns, codes
 from .context import Context, to_label
@@ -38,8 +38,8 @@ def compile_spec(merged: Merged, problems: list[Problem]) -> Spec | None:
     before = ctx.errors()
     span = ctx.period(merged.span.value, merged.span.at()) if merged.span else None
     amendments = tuple(amendment(ctx, e) for e in merged.amendments.values())
-    ctx.breakdowns = codes(ctx, merged.breakdowns, Breakdown, builtin=builtin_breakdowns())
-    ctx.attributes = codes(ctx, merged.attributes, Attribute)
+    ctx.breakdowns = codes(ctx, merged.breakdowns, "breakdown", builtin_breakdowns())
+    ctx.attributes = codes(ctx, merged.attributes, "attribute")
     ctx.items = {
         k: d for k, e in merged.data_items.items() if (d := data_item(ctx, k, e)) is not None
     }

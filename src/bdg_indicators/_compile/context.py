@@ -16,15 +16,7 @@ from bdg_indicators._document import LabelDoc, SourceDoc
 from bdg_indicators._yaml import YamlNumber
 from bdg_indicators.errors import BdgError, Location, Problem, Severity
 from bdg_indicators.periods import Period, parse_period
-from bdg_indicators.spec import (
-    Attribute,
-    Breakdown,
-    DataItem,
-    Indicator,
-    Label,
-    Source,
-    VerificationStatus,
-)
+from bdg_indicators.spec import CodeList, DataItem, Indicator, Label, Source, VerificationStatus
 
 from .merge import Located, Merged
 
@@ -39,8 +31,8 @@ class Context:
     problems: list[Problem]
     failed: set[str] = attrs.Factory(set)
     """Names whose definitions failed, to avoid cascades."""
-    breakdowns: dict[str, Breakdown] = attrs.Factory(dict)
-    attributes: dict[str, Attribute] = attrs.Factory(dict)
+    breakdowns: dict[str, CodeList] = attrs.Factory(dict)
+    attributes: dict[str, CodeList] = attrs.Factory(dict)
     items: dict[str, DataItem] = attrs.Factory(dict)
     compiled: dict[str, Indicator | None] = attrs.Factory(dict)
     """Indicators by id; ``None`` while being compiled and when they failed."""
