@@ -324,7 +324,7 @@ def spec_yaml() -> str:
             lines.append(f"        breakdown: {{sex: {target.sex}}}")
         lines.append("        milestones:")
         lines += [f"          - {m.yaml(unit)}" for m in target.milestones]
-        lines.append('        source: {clause: "synthetic", status: unverified}')
+        lines.append('        source: {clause: "synthetic", verification: unverified}')
     return "\n".join(lines) + "\n"
 
 

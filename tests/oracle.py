@@ -835,6 +835,10 @@ class Oracle:
             if high is None:
                 return None, reason, subject
             return (low + high) / 2, None, None
+        if condition.op is ComparisonOp.ABOUT and condition.welcome is not None:
+            assert condition.tolerance is not None  # one-sided: the end that decides
+            side = -1 if condition.welcome is Better.HIGHER else 1
+            return low + side * condition.tolerance, None, None
         return low, None, None
 
     def threshold(
@@ -1294,7 +1298,13 @@ def _compare(condition: Comparison, value: Fraction, low: Fraction, high: Fracti
         return value == low
     if op is ComparisonOp.ABOUT:
         assert condition.tolerance is not None
-        return low - condition.tolerance <= value <= low + condition.tolerance
+        above = low - condition.tolerance <= value
+        below = value <= low + condition.tolerance
+        if condition.welcome is Better.HIGHER:
+            return above
+        if condition.welcome is Better.LOWER:
+            return below
+        return above and below
     assert high is not None
     return low <= value <= high
 

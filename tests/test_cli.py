@@ -74,16 +74,25 @@ def test_unknown_spec_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_specs_json(capsys: pytest.CaptureFixture[str]) -> None:
-    """`bdg specs --format json` lists ids, paths and counts."""
+    """`bdg specs --format json` lists ids, paths and the legal counts: goals, chỉ tiêu as the
+    document counts them, assessed entries, and milestones at each verification level."""
     code, out, _ = run(capsys, "specs", "--format", "json")
     assert code == 0
     rows = json.loads(out)
     assert {r["id"] for r in rows} == {s.id for s in shipped_specs()}
     for row in rows:
-        assert {"id", "title", "path", "goals", "targets", "verified_targets"} <= row.keys()
+        assert {"id", "title", "path", "goals", "targets", "entries", "milestones"} <= row.keys()
         assert Path(row["path"]).is_file()
-        assert 0 <= row["verified_targets"] <= row["targets"]
+        assert row["targets"] <= row["entries"]
+        assert set(row["milestones"]) == {"official", "secondary", "paraphrase", "unverified"}
+        assert row["milestones"]["official"] == 0  # no official text was read
         assert row["valid"] is True
+    counts = {r["id"]: (r["goals"], r["targets"]) for r in rows}
+    assert counts["vn.gender-equality.2011-2020"] == (7, 22)  # 2351/QĐ-TTg as amended by 800
+    assert counts["vn.gender-equality.2021-2030"] == (6, 20)  # 28/NQ-CP
+    assert counts["vn.children.2021-2030"] == (4, 24)  # 23/QĐ-TTg
+    communes = next(r for r in rows if r["id"] == "vn.child-friendly-communes.2019")
+    assert (communes["targets"], communes["criteria"]) == (1, 13)  # 06/QĐ-TTg: one pass rule
 
 
 def test_specs_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -242,8 +251,9 @@ def test_evaluate_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     measured values); CSV is flat."""
     code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020")
     assert code == 0
-    assert "97,9% *" not in out
-    assert "từ 98% trở lên *" in out
+    assert "97,9%²" not in out  # the mark qualifies the milestone, not the measured value
+    assert "từ 98% trở lên²" in out
+    assert "² diễn giải" in out
     assert "Chậm tiến độ" in out
     assert "Đúng tiến độ" in out
     code, out, _ = run(

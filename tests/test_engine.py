@@ -149,9 +149,9 @@ indicators:
 goals:
   - id: g
     targets:
-      - {id: r, indicator: ratio, source: {clause: c, status: unverified},
+      - {id: r, indicator: ratio, source: {clause: c, verification: unverified},
          milestones: [{by: 2030, at_least: 95}]}
-      - {id: p, indicator: product, source: {clause: c, status: unverified},
+      - {id: p, indicator: product, source: {clause: c, verification: unverified},
          milestones: [{every: 2020/2030, at_least: 1}]}
 """
 

@@ -57,21 +57,21 @@ indicators:
 goals:
   - id: "1"
     targets:
-      - {id: "1.1", indicator: ratio, source: {clause: a, status: verified},
+      - {id: "1.1", indicator: ratio, source: {clause: a, verification: paraphrase},
          milestones: [{every: 2018/2022, at_least: 29}]}
-      - {id: "1.2", indicator: ratio, source: {clause: a, status: verified},
+      - {id: "1.2", indicator: ratio, source: {clause: a, verification: paraphrase},
          milestones: [{every: 2018/2022, more_than: 35}]}
-      - {id: "1.3", indicator: rate, source: {clause: a, status: paraphrase},
+      - {id: "1.3", indicator: rate, source: {clause: a, verification: paraphrase},
          milestones: [{by: 2022, at_most: 2.5}]}
-      - {id: "1.4", indicator: amount, source: {clause: a, status: unverified},
+      - {id: "1.4", indicator: amount, source: {clause: a, verification: unverified},
          milestones: [{every: 2018/2022, at_least: 0.35}]}
-      - {id: "1.5", indicator: ratio, source: {clause: a, status: verified},
+      - {id: "1.5", indicator: ratio, source: {clause: a, verification: paraphrase},
          milestones: [{by: 2021, reduce_by: 10 percent, change: relative, base: 2019}]}
-      - {id: "1.6", indicator: ratio_f, source: {clause: a, status: verified},
+      - {id: "1.6", indicator: ratio_f, source: {clause: a, verification: paraphrase},
          milestones: [{from: 2020, less_than: 80}]}
-      - {id: "1.7", indicator: gap, source: {clause: a, status: verified},
+      - {id: "1.7", indicator: gap, source: {clause: a, verification: paraphrase},
          milestones: [{by: 2022, at_most: 10}]}
-      - {id: "1.8", indicator: with_leader, source: {clause: a, status: verified},
+      - {id: "1.8", indicator: with_leader, source: {clause: a, verification: paraphrase},
          milestones: [{every: 2018/2022, at_least: 50}]}
 """
 SPEC = load_spec_text(SPEC_TEXT)
@@ -391,7 +391,7 @@ OPS = {
 
 def _threshold_spec(threshold: str) -> bdg.Spec:
     targets = "\n".join(
-        f"      - {{id: '{op}', indicator: ratio, source: {{clause: a, status: verified}}, "
+        f"      - {{id: '{op}', indicator: ratio, source: {{clause: a, verification: paraphrase}}, "
         f"milestones: [{{by: 2020, {op}: {threshold}}}]}}"
         for op in OPS
     )

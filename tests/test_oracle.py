@@ -247,7 +247,7 @@ def specs(
             breakdown = ", breakdown: {sex: female}"
         lines.append(
             f'      - {{id: "1.{number}", indicator: {name}{breakdown}, '
-            f"source: {{clause: a, status: verified}}, milestones: [{', '.join(found)}]}}"
+            f"source: {{clause: a, verification: paraphrase}}, milestones: [{', '.join(found)}]}}"
         )
     return "\n".join(lines) + "\n"
 
@@ -674,7 +674,8 @@ def tiny(
     lines += ["goals:", '  - id: "1"', "    targets:"]
     for number, target in enumerate(targets, start=1):
         lines.append(
-            f'      - {{id: "1.{number}", source: {{clause: a, status: verified}}, {target}}}'
+            f'      - {{id: "1.{number}", source: {{clause: a, verification: paraphrase}}, '
+            f"{target}}}"
         )
     text = "\n".join(lines) + "\n"
     return Scenario(text, tuple((u, p, i, (), v) for u, p, i, v in rows), tree, method, None)

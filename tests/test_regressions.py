@@ -38,24 +38,24 @@ goals:
   - id: "1"
     label: Mục tiêu 1
     targets:
-      - {id: a, indicator: vaccination_rate, source: {clause: t, status: verified},
+      - {id: a, indicator: vaccination_rate, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, at_least: 95}]}
-      - {id: a2, indicator: complete_rate, source: {clause: t, status: verified},
+      - {id: a2, indicator: complete_rate, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, at_least: 95}]}
-      - {id: b1, indicator: rate_ok, source: {clause: t, status: verified},
+      - {id: b1, indicator: rate_ok, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, equals: true}]}
-      - {id: b2, indicator: share_ok, source: {clause: t, status: verified},
+      - {id: b2, indicator: share_ok, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, at_least: 100}]}
-      - {id: c, indicator: vaccination_rate, source: {clause: t, status: verified},
+      - {id: c, indicator: vaccination_rate, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030,
                        at_least: {attribute: commune_group, values: {plain: 95, mountain: 90}}}]}
-      - {id: d, indicator: share_complete, source: {clause: t, status: verified},
+      - {id: d, indicator: share_complete, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, at_least: 50}]}
-      - {id: e, indicator: marriages, source: {clause: t, status: verified},
+      - {id: e, indicator: marriages, source: {clause: t, verification: paraphrase},
          milestones: [{by: 2025, reduce_by: 2 percent, change: relative, base: 2024}]}
-      - {id: f, indicator: vaccination_rate, source: {clause: t, status: verified},
+      - {id: f, indicator: vaccination_rate, source: {clause: t, verification: paraphrase},
          milestones: [{by: 2025, reduce_by: 5 percent, change: relative, base: 2021}]}
-      - {id: i, indicator: vaccination_rate, source: {clause: t, status: verified},
+      - {id: i, indicator: vaccination_rate, source: {clause: t, verification: paraphrase},
          milestones: [{every: 2020/2030, at_least: 98}]}
 """
 ORG_UNITS = """\

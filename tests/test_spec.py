@@ -14,7 +14,7 @@ from bdg_indicators import (
     ComparisonOp,
     Direction,
     SpecError,
-    VerificationStatus,
+    Verification,
     WhenKind,
     load_spec,
     load_spec_text,
@@ -43,7 +43,7 @@ goals:
         indicator: literacy
         milestones:
           - {by: 2020, at_least: 95}
-        source: {clause: "Mục tiêu 1", status: unverified}
+        source: {clause: "Mục tiêu 1", verification: unverified}
 """
 
 
@@ -205,7 +205,7 @@ def test_amendment_milestones_in_force() -> None:
     assert [m.condition.threshold.value for m in target.milestones] == [90, 95]
     assert [m.condition.threshold.value for m in target.milestones_in_force] == [98]
     assert target.source_in_force.amendment == "qd-800-2018"
-    assert target.source.verification is VerificationStatus.UNVERIFIED
+    assert target.source.verification is Verification.UNVERIFIED
     assert target.breakdown == (("area", "rural"),)
 
 
@@ -267,7 +267,7 @@ def test_duplicate_target_id() -> None:
     extra = """      - id: "1.1"
         indicator: literacy
         milestones: [{by: 2021, at_least: 96}]
-        source: {clause: x, status: unverified}
+        source: {clause: x, verification: unverified}
 """
     problem = single(BASE + extra)
     assert problem.code == "duplicate-id"
@@ -386,14 +386,43 @@ def test_vietnamese_decimal_comma_refused_with_hint() -> None:
 
 def test_source_required() -> None:
     """A target without a source is an error."""
-    text = BASE.replace('        source: {clause: "Mục tiêu 1", status: unverified}\n', "")
+    text = BASE.replace('        source: {clause: "Mục tiêu 1", verification: unverified}\n', "")
     assert single(text).code == "source-missing"
 
 
-def test_invalid_status() -> None:
-    """Verification status is one of three words."""
-    problem = single(BASE.replace("status: unverified", "status: checked"))
+def test_invalid_verification() -> None:
+    """A verification level is one of four words."""
+    problem = single(BASE.replace("verification: unverified", "verification: checked"))
     assert problem.code == "invalid-value"
+
+
+def test_status_is_renamed() -> None:
+    """The former `status` key is refused with what to write instead (its `verified` meant
+    either a secondary source or the official text)."""
+    problem = single(BASE.replace("verification: unverified", "status: verified"))
+    assert problem.code == "verification-renamed"
+    assert problem.location.line is not None
+    assert problem.location.column is not None
+    assert "seen_in" in (problem.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("verification: official", "official text it was checked against"),
+        ("verification: secondary", "source the wording was seen in"),
+    ],
+)
+def test_level_needs_its_support(written: str, message: str) -> None:
+    """`official` names the official text read; `secondary` the source the wording was seen in."""
+    problem = single(BASE.replace("verification: unverified", written))
+    assert problem.code == "verification-unsupported"
+    assert message in problem.message
+    ok = BASE.replace(
+        "verification: unverified", "verification: secondary, seen_in: thuvienphapluat.vn"
+    )
+    target = load_spec_text(ok).target("1.1")
+    assert target.source.seen_in == "thuvienphapluat.vn"
 
 
 def test_format_version() -> None:
@@ -449,7 +478,7 @@ def test_extension_overrides_removes_adds(fixtures: Path) -> None:
 def test_override_without_source(tmp_path: Path, fixtures: Path) -> None:
     """Changing inherited milestones without citing a source is an error."""
     child = (fixtures / "specs" / "child.yaml").read_text(encoding="utf-8")
-    child = child.replace('        source: {clause: "Mục II.1", status: paraphrase}\n', "", 1)
+    child = child.replace('        source: {clause: "Mục II.1", verification: paraphrase}\n', "", 1)
     path = tmp_path / "child.yaml"
     path.write_text(
         child.replace("extends: full.yaml", f"extends: {fixtures}/specs/full.yaml"),
@@ -504,11 +533,11 @@ def test_remove_without_reason(tmp_path: Path, fixtures: Path) -> None:
 def test_unknown_amendment_code() -> None:
     """A target citing an amendment the framework does not list gets its own code."""
     text = BASE.replace(
-        '        source: {clause: "Mục tiêu 1", status: unverified}\n',
-        '        source: {clause: "Mục tiêu 1", status: unverified}\n'
+        '        source: {clause: "Mục tiêu 1", verification: unverified}\n',
+        '        source: {clause: "Mục tiêu 1", verification: unverified}\n'
         "        amendments:\n"
         "          - {amendment: qd-9, milestones: [{by: 2020, at_least: 1}],"
-        " source: {clause: x, status: verified}}\n",
+        " source: {clause: x, verification: paraphrase}}\n",
     )
     assert single(text).code == "unknown-amendment"
 
@@ -518,3 +547,70 @@ def test_more_yaml_1_1_readings_are_flagged(value: str) -> None:
     """Plain values YAML 1.1 tools read as numbers are kept as text with a warning."""
     found = problems(BASE.replace("label: Biết chữ", f"label: {value}"))
     assert [p.code for p in found] == ["yaml-1-1-ambiguity"]
+
+
+LEGAL = BASE.replace(
+    """      - id: "1.1"
+        indicator: literacy
+""",
+    """      - id: "1.1a"
+        counts_as: "1.1"
+        indicator: literacy
+        breakdown: {sex: female}
+        milestones:
+          - {by: 2015, at_least: 90, verification: paraphrase, note: value from news only}
+        source: {clause: "Mục tiêu 1", verification: secondary, seen_in: traloihay.net}
+      - id: "1.1b"
+        counts_as: "1.1"
+        indicator: literacy
+""",
+).replace(
+    """goals:
+  - id: "1"
+""",
+    """goals:
+  - id: "1"
+    source: {clause: "Mục tiêu 1", verification: unverified, note: grouping inferred}
+    legal_targets:
+      "1.1": {label: Tỷ lệ biết chữ của nữ và của chung, rule: all}
+""",
+)
+
+
+def test_entries_counted_as_one_chi_tieu() -> None:
+    """Entries with the same `counts_as` are one chỉ tiêu; the legal count is what `counts`
+    reports, and each milestone carries its own verification level where it has one."""
+    spec = load_spec_text(LEGAL)
+    assert spec.counts() == bdg.Counts(goals=1, targets=1, entries=2, criteria=0)
+    goal = spec.goals[0]
+    (legal,) = goal.chi_tieu()
+    assert (legal.id, legal.entries, legal.rule) == ("1.1", ("1.1a", "1.1b"), bdg.TargetRule.ALL)
+    assert legal.label is not None
+    assert legal.label.vi == "Tỷ lệ biết chữ của nữ và của chung"
+    assert goal.source is not None
+    assert goal.source.note == "grouping inferred"
+    assert spec.legal_target("1.1b") is legal
+    entry = spec.target("1.1a")
+    (milestone,) = entry.milestones
+    assert milestone.note == "value from news only"
+    assert entry.verification_of(milestone) is bdg.Verification.PARAPHRASE
+    other = spec.target("1.1b").milestones[0]
+    assert spec.target("1.1b").verification_of(other) is bdg.Verification.UNVERIFIED
+
+
+def test_legal_target_without_entries_is_located() -> None:
+    """A chỉ tiêu in `legal_targets` that no entry counts as is an error at its key."""
+    text = LEGAL.replace('counts_as: "1.1"', 'counts_as: "1.2"')
+    found = [p for p in problems(text) if p.code == "legal-target"]
+    assert found
+    assert found[0].location.line is not None
+    assert "counts_as" in found[0].message
+
+
+def test_entry_counting_as_another_entry_is_an_error() -> None:
+    """An entry cannot count as a chỉ tiêu whose id is another entry that counts as something
+    else (an entry may share its own id with the chỉ tiêu it counts as: 3.1 with 3.1a-c)."""
+    text = LEGAL.replace('counts_as: "1.1"', 'counts_as: "1.1b"', 1)
+    assert "legal-target" in codes(text)
+    same = LEGAL.replace('      - id: "1.1b"\n        counts_as: "1.1"\n', '      - id: "1.1"\n')
+    assert "legal-target" not in codes(same)

@@ -82,28 +82,49 @@ class AmendmentDoc:
     id: str = field("Id that targets use to refer to this amendment, e.g. `qd-800-2018`.")
     document: DocumentDoc = field("The amending document.")
     note: str | None = field("What it changes.", default=None)
+    source: SourceDoc | None = field(
+        "How far the amending text was checked (clause, verification, where it was seen).",
+        default=None,
+    )
 
 
 @attrs.define(kw_only=True)
 class SourceDoc:
-    """Provenance of a target."""
+    """Where a target, goal, chỉ tiêu or amendment comes from, and how far that was checked."""
 
     clause: str = field("Clause of the document, e.g. `Mục tiêu 3, chỉ tiêu 1`.")
-    status: Literal["verified", "paraphrase", "unverified"] = field(
-        "`verified`: checked against the official wording; `paraphrase`: values confirmed, "
-        "wording paraphrased; `unverified`: not checked (shown so in every report)."
+    verification: Literal["official", "secondary", "paraphrase", "unverified"] | None = field(
+        "How far it was checked (required): `official`: against the official text itself (give "
+        "`checked_against`); `secondary`: seen verbatim in a named secondary source (give "
+        "`seen_in`); `paraphrase`: values confirmed, wording paraphrased or restated; "
+        "`unverified`: not checked (shown so in every report).",
+        default=None,
     )
-    wording: str | None = field("The Vietnamese wording of the target, as found.", default=None)
-    note: str | None = field("Anything an auditor should know.", default=None)
+    status: str | None = field(
+        "Replaced by `verification` (`verified` became `secondary` or `official`).", default=None
+    )
+    wording: str | None = field("The Vietnamese wording, as found.", default=None)
+    note: str | None = field(
+        "Anything an auditor should know (why a value was read one way, what is uncertain).",
+        default=None,
+    )
     url: str | None = field("A page where the wording can be read.", default=None)
+    seen_in: str | None = field(
+        "The secondary source the wording was seen in (for `secondary`).", default=None
+    )
+    checked_against: str | None = field(
+        "The official text it was checked against: gazette number and page, or the issuer's "
+        "own publication (required for `official`).",
+        default=None,
+    )
 
 
 @attrs.define(kw_only=True)
 class CodeListDoc:
-    """A code list: a breakdown data items are reported by (e.g. sex), or an org-unit attribute
-    milestones may depend on (e.g. commune type), with its allowed values."""
+    """A code list: a breakdown data items are broken down by (sex, area, ...), or an org-unit
+    attribute milestones may depend on (commune type), with its allowed values."""
 
-    label: LabelDoc = field("Label of the breakdown or attribute.")
+    label: LabelDoc = field("Label of the code list.")
     values: dict[str, LabelDoc] = field("Allowed values: id -> label.")
 
 
@@ -215,7 +236,20 @@ class MilestoneDoc:
     each_criterion: ComparisonDoc | None = field(
         "Score rules: a condition every criterion must meet (e.g. `{more_than: 0}`).", default=None
     )
-    note: str | None = field("A note shown with the milestone.", default=None)
+    note: str | None = field(
+        "What an auditor should know about this milestone's value, shown with it.", default=None
+    )
+    verification: Literal["official", "secondary", "paraphrase", "unverified"] | None = field(
+        "How far this milestone's value was checked, where it differs from the target's source "
+        "(e.g. a paraphrased 2015 value beside a verbatim 2020 one).",
+        default=None,
+    )
+    two_sided: bool | None = field(
+        "For `about`: the tolerance holds on both sides even where the indicator's direction "
+        "makes an excess welcome (by default an `about` of a `better: higher` indicator is met "
+        "by any value from threshold − tolerance up).",
+        default=None,
+    )
 
 
 @attrs.define(kw_only=True)
@@ -246,6 +280,12 @@ class TargetDoc:
     remove: str | None = field(
         "In a spec that extends another: remove this target, for the reason given.", default=None
     )
+    counts_as: str | None = field(
+        "The chỉ tiêu this entry assesses, when the document counts several entries as one "
+        "(2351/QĐ-TTg's chỉ tiêu 1 of goal 1 names three bodies: entries 1.1a-c, "
+        '`counts_as: "1.1"`).',
+        default=None,
+    )
 
 
 @attrs.define(kw_only=True)
@@ -255,6 +295,29 @@ class GoalDoc:
     id: str = field("Id, e.g. `1`.")
     label: LabelDoc | None = field("What the goal says.", default=None)
     targets: list[TargetDoc] | None = field("Its targets.", default=None)
+    source: SourceDoc | None = field(
+        "Where the goal comes from (clause, wording, verification).", default=None
+    )
+    legal_targets: dict[str, LegalTargetDoc] | None = field(
+        "Chỉ tiêu assessed through several entries (`counts_as`) that need a label, a source or "
+        "a rule: id -> details.",
+        default=None,
+    )
+
+
+@attrs.define(kw_only=True)
+class LegalTargetDoc:
+    """A chỉ tiêu as the document counts it, assessed through the entries that name it in
+    `counts_as`."""
+
+    label: LabelDoc | None = field("What the chỉ tiêu says.", default=None)
+    rule: Literal["all", "any", "readings"] | None = field(
+        "How its verdict follows from its entries': `all` (the default: achieved when every "
+        "entry is), `any` (when one is), `readings` (the entries are alternative readings of an "
+        "unclear text: a verdict only where they agree).",
+        default=None,
+    )
+    source: SourceDoc | None = field("Its own source, if it has one.", default=None)
 
 
 @attrs.define(kw_only=True)
@@ -293,6 +356,7 @@ DOC_CLASSES: tuple[type, ...] = (
     DataItemDoc,
     IndicatorDoc,
     GoalDoc,
+    LegalTargetDoc,
     TargetDoc,
     TargetAmendmentDoc,
     MilestoneDoc,
@@ -348,6 +412,12 @@ def _int(value: Any, _: Any) -> int:
     raise _WrongType(f"expected a whole number, found {_describe(value)}")
 
 
+def _bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _WrongType(f"expected `true` or `false`, found {_describe(value)}")
+
+
 def _label(value: Any, _: Any) -> LabelDoc:
     if isinstance(value, str | YamlNumber):
         return LabelDoc(vi=_str(value, str))
@@ -395,6 +465,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(RawValue, _raw)
     conv.register_structure_hook_func(_is_literal, _literal)
 

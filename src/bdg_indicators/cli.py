@@ -81,46 +81,65 @@ def _load(source: str) -> Any:
     help="Output format.",
 )
 def specs(fmt: str) -> None:
-    """List the shipped specs, with their goal and target counts."""
+    """List the shipped specs: goals, chỉ tiêu (as the document counts them), assessed entries,
+    criteria of score rules, and milestones at each verification level."""
     from .loading import shipped_specs, validate_spec
 
     rows = []
     for shipped in shipped_specs():
         report = validate_spec(str(shipped.path))
         spec = report.spec
-        targets = [t for _, t in spec.targets()] if spec else []
+        counts = spec.counts() if spec else None
         rows.append(
             {
                 "id": shipped.id,
                 "title": spec.title.vi if spec else None,
                 "path": str(shipped.path),
                 "extends": spec.extends if spec else None,
-                "goals": len(spec.goals) if spec else 0,
-                "targets": len(targets),
-                "verified_targets": sum(t.source_in_force.is_verified for t in targets),
+                "goals": counts.goals if counts else 0,
+                "targets": counts.targets if counts else 0,
+                "entries": counts.entries if counts else 0,
+                "criteria": counts.criteria if counts else 0,
+                "milestones": _levels(spec) if spec else {},
                 "valid": report.valid,
             }
         )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Shipped specs")
-    for name in ("id", "title", "goals", "targets", "verified"):
-        table.add_column(
-            name, justify="right" if name in ("goals", "targets", "verified") else "left"
-        )
+    table = Table(
+        title="Shipped specs", caption=_LEVELS_CAPTION, box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("id", no_wrap=True)
+    for name in ("goals", "targets", "entries", "milestones"):
+        table.add_column(name, justify="right", no_wrap=True)
     for row in rows:
+        levels: dict[str, int] = row["milestones"]  # type: ignore[assignment]
         table.add_row(
-            str(row["id"]),
-            str(row["title"] or "(invalid)"),
-            str(row["goals"]),
-            str(row["targets"]),
-            str(row["verified_targets"]),
+            str(row["id"]) + ("" if row["valid"] else " (invalid)"),
+            *(str(row[n]) for n in ("goals", "targets", "entries")),
+            "·".join(str(n) for n in levels.values()) if levels else "",
         )
-    Console(width=120).print(table)
+    Console().print(table)
+
+
+_LEVELS_CAPTION = "milestones: official·secondary·paraphrase·unverified"
+
+
+def _levels(spec: Any) -> dict[str, int]:
+    """The number of milestones (original and amended) at each verification level."""
+    from .spec import Verification
+
+    found = dict.fromkeys((v.value for v in Verification), 0)
+    for _, target in spec.targets():
+        every = (*target.milestones, *(m for a in target.amendments for m in a.milestones))
+        for milestone in every:
+            found[target.verification_of(milestone).value] += 1
+    return found
 
 
 @cli.command()
@@ -132,52 +151,24 @@ def specs(fmt: str) -> None:
     show_default=True,
     help="Language of labels and wording.",
 )
-def show(source: str, lang: str) -> None:
-    """Print the goal > target > milestone tree of a spec as a person reads it."""
-    from .describe import describe_milestone, describe_status
+@click.option(
+    "--unverified",
+    is_flag=True,
+    help="List only what was not checked against the official text (goals, chỉ tiêu, "
+    "milestones), each with its level and note.",
+)
+def show(source: str, lang: str, unverified: bool) -> None:
+    """Print the goal > chỉ tiêu > milestone tree of a spec as a person reads it, each
+    milestone with its verification level and note."""
+    from .describe import level_legend
+    from .outline import spec_lines, unverified_lines
 
     spec = _load(source)
-    click.echo(f"{spec.title.text(lang)}  [{spec.id}]")
-    if spec.document is not None:
-        doc = spec.document
-        click.echo(f"{doc.number}, {doc.date.strftime('%d/%m/%Y')}, {doc.issuer.text(lang)}")
-    if spec.extends:
-        click.echo(("Mở rộng từ: " if lang == "vi" else "Extends: ") + spec.extends)
-    for amendment in spec.amendments:
-        word = "Sửa đổi bởi" if lang == "vi" else "Amended by"
-        click.echo(f"{word} {amendment.document.number} ({amendment.document.date:%d/%m/%Y})")
-    goal_word, target_word = ("Mục tiêu", "Chỉ tiêu") if lang == "vi" else ("Goal", "Target")
-    for goal in spec.goals:
-        click.echo("")
-        click.echo(f"{goal_word} {goal.id}: {goal.label.text(lang)}")
-        for target in goal.targets:
-            indicator = spec.indicator(target.indicator)
-            source_ = target.source_in_force
-            click.echo(
-                f"  {target_word} {target.id}: {target.label.text(lang)}"
-                f"  [{describe_status(source_, lang)}]"
-            )
-            restriction = "".join(f"[{k}={v}]" for k, v in target.breakdown)
-            click.echo(f"    {indicator.label.text(lang)}{restriction} ({indicator.unit})")
-            for milestone in target.milestones_in_force:
-                click.echo(f"    • {describe_milestone(milestone, indicator, lang)}")
-            for milestone in target.milestones_in_force:
-                if milestone.note:
-                    click.echo(f"      ({milestone.note})")
-            if target.amendments and target.milestones:
-                original = "; ".join(
-                    describe_milestone(m, indicator, lang) for m in target.milestones
-                )
-                word = "trước sửa đổi" if lang == "vi" else "before amendment"
-                click.echo(f"      ({word}: {original})")
-            click.echo(
-                f"    ⤷ {source_.clause}" + (f" — “{source_.wording}”" if source_.wording else "")
-            )
-    if spec.removed:
-        click.echo("")
-        click.echo("Chỉ tiêu bỏ:" if lang == "vi" else "Removed targets:")
-        for removed in spec.removed:
-            click.echo(f"  {removed.id}: {removed.reason}")
+    lines = unverified_lines(spec, lang) if unverified else spec_lines(spec, lang)
+    for line in lines:
+        click.echo(line)
+    click.echo("")
+    click.echo(level_legend(lang))
 
 
 @cli.command()
@@ -364,12 +355,19 @@ def _finish(result: Any, strict: bool) -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Count chỉ tiêu instead: per org unit and period, for each goal and the framework, "
+    "those assessed, achieved, not achieved, on track, off track, without data.",
+)
 def evaluate(
     source: str,
     periods: tuple[str, ...],
     org_unit: str | None,
     targets: tuple[str, ...],
     fmt: str,
+    summary: bool,
     **options: Any,
 ) -> None:
     """Evaluate every target for every org unit and period: value, verdict, change.
@@ -391,14 +389,53 @@ def evaluate(
             "rows with blank breakdown columns; check data item ids, periods and --org-units)",
             err=True,
         )
-    if fmt == "json":
+    if summary:
+        _print_summary(result, fmt, options["lang"])
+    elif fmt == "json":
         rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in _json_rows(result)]
         click.echo(_json(rows))
     elif fmt == "csv":
-        _print_csv(result)
+        _print_csv(result.table.to_polars())
     else:
         _print_table(result, _json_rows(result), options["lang"])
     _finish(result, options["strict"])
+
+
+def _print_summary(result: Any, fmt: str, lang: str) -> None:
+    """The x/y count of chỉ tiêu per org unit and period, per goal and for the framework."""
+    frame = result.summary().to_polars()
+    if fmt == "json":
+        click.echo(_json(frame.to_dicts()))
+        return
+    if fmt == "csv":
+        _print_csv(frame)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from .rules.statuses import STATUS_WORDS, Status
+    from .rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
+
+    vi = lang == "vi"
+    shown = [c for c in COUNTED[1:] if c != UNDETERMINED or frame.get_column(c).sum()]
+    words = [
+        UNDETERMINED_WORDS[lang] if c == UNDETERMINED else STATUS_WORDS[lang][Status(c)]
+        for c in shown
+    ]
+    table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
+    first = ("Đơn vị", "Kỳ", "Mục tiêu", "Đạt") if vi else ("Org unit", "Period", "Goal", "Met")
+    for header in (*first, *words):
+        table.add_column(header, justify="left" if header in first[:2] else "right")
+    for row in frame.iter_rows(named=True):
+        table.add_row(
+            row["org_unit"],
+            row["period"],
+            row["goal"] or ("Tất cả" if vi else "All"),
+            f"{row['achieved']}/{row['assessed']}",
+            *(str(row[c]) for c in shown),
+            end_section=row["goal"] is None,
+        )
+    Console().print(table)
 
 
 def _json(value: Any) -> str:
@@ -418,12 +455,12 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _print_csv(result: Any) -> None:
+def _print_csv(flat: Any) -> None:
+    """A Polars frame as CSV (a number that does not exist is an empty cell)."""
     import csv
     import io
     import math
 
-    flat = result.table.to_polars()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(flat.columns)
@@ -562,7 +599,7 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .describe import format_number
+    from .describe import format_number, level_legend, level_mark
     from .rules.statuses import STATUS_WORDS, Status, reason_text
 
     vi = lang == "vi"
@@ -585,8 +622,8 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         milestone = ""
         if row["milestone"]:
             milestone = row["milestone"]["text_vi" if vi else "text"]
-            if row["verification"] != "verified":
-                milestone += " *"
+            if level_mark(row["verification"]):
+                milestone += level_mark(row["verification"])
                 unverified = True
         status = STATUS_WORDS[lang][Status(row["status"])]
         if row["reason_code"] and row["status"] in ("no_data", "not_applicable"):
@@ -608,11 +645,8 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
         )
     Console(width=160).print(table)
     if unverified:
-        click.echo(
-            "* mốc chưa được đối chiếu với văn bản chính thức"
-            if vi
-            else "* milestone not verified against the official text"
-        )
+        word = "Mốc" if vi else "Milestones"
+        click.echo(f"{word}: {level_legend(lang)}")
 
 
 @cli.command()

@@ -11,15 +11,17 @@ from fractions import Fraction
 from .periods import Period, PeriodKind
 from .rules.comparisons import COMPARATORS
 from .spec import (
+    Better,
     Change,
     ChangeKind,
     Comparison,
+    ComparisonOp,
     Direction,
     Indicator,
     Milestone,
     Source,
     Threshold,
-    VerificationStatus,
+    Verification,
     WhenKind,
 )
 
@@ -74,17 +76,25 @@ _UNITS = {
         "dimensionless": "",
     },
 }
-_STATUS = {
+_LEVEL = {
     "vi": {
-        VerificationStatus.VERIFIED: "đã kiểm chứng",
-        VerificationStatus.PARAPHRASE: "diễn giải, chưa đối chiếu nguyên văn",
-        VerificationStatus.UNVERIFIED: "CHƯA KIỂM CHỨNG",
+        Verification.OFFICIAL: "đã đối chiếu văn bản chính thức",
+        Verification.SECONDARY: "nguyên văn theo nguồn thứ cấp",
+        Verification.PARAPHRASE: "diễn giải, chưa thấy nguyên văn",
+        Verification.UNVERIFIED: "CHƯA KIỂM CHỨNG",
     },
     "en": {
-        VerificationStatus.VERIFIED: "verified",
-        VerificationStatus.PARAPHRASE: "paraphrase, wording not checked",
-        VerificationStatus.UNVERIFIED: "UNVERIFIED",
+        Verification.OFFICIAL: "checked against the official text",
+        Verification.SECONDARY: "verbatim in a secondary source",
+        Verification.PARAPHRASE: "paraphrase, wording not seen",
+        Verification.UNVERIFIED: "UNVERIFIED",
     },
+}
+_MARK = {
+    Verification.OFFICIAL: "",
+    Verification.SECONDARY: "¹",
+    Verification.PARAPHRASE: "²",
+    Verification.UNVERIFIED: "³",
 }
 
 
@@ -156,6 +166,8 @@ def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
 
 
 def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
+    if comparison.welcome is not None and comparison.tolerance is not None:
+        return _one_sided(comparison, unit, lang)
     comparator = COMPARATORS[comparison.op]
     template = comparator.vi if lang == "vi" else comparator.en
     return template.format(
@@ -223,6 +235,43 @@ def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "
     return f"{when}: {condition}"
 
 
+def _one_sided(comparison: Comparison, unit: str, lang: str) -> str:
+    """ "khoảng 60% (từ 58% trở lên)": an ``about`` whose excess on one side is welcome."""
+    assert comparison.tolerance is not None
+    assert isinstance(comparison.threshold.value, Fraction)
+    centre = comparison.threshold.value
+    higher = comparison.welcome is Better.HIGHER
+    end = centre - comparison.tolerance if higher else centre + comparison.tolerance
+    op = ComparisonOp.AT_LEAST if higher else ComparisonOp.AT_MOST
+    about = COMPARATORS[ComparisonOp.ABOUT]
+    side = COMPARATORS[op]
+    code = "vi" if lang == "vi" else "en"
+    shown = format_number(centre, None, lang) + format_unit(unit, lang)
+    bound = format_number(end, None, lang) + format_unit(unit, lang)
+    head = (about.vi if code == "vi" else about.en).split(" (")[0].format(v=shown)
+    return f"{head} ({(side.vi if code == 'vi' else side.en).format(v=bound)})"
+
+
 def describe_status(source: Source, lang: str = "vi") -> str:
-    """The verification status of a source, for people."""
-    return _STATUS["vi" if lang == "vi" else "en"][source.verification]
+    """The verification level of a source, for people."""
+    return describe_level(source.verification, lang)
+
+
+def describe_level(level: Verification, lang: str = "vi") -> str:
+    """A verification level, for people."""
+    return _LEVEL["vi" if lang == "vi" else "en"][level]
+
+
+def level_mark(level: Verification | str | None) -> str:
+    """The mark put next to a value of this level: none for ``official``, ¹ secondary,
+    ² paraphrase, ³ unverified (see [`level_legend`][bdg_indicators.describe.level_legend])."""
+    if level is None:
+        return ""
+    return _MARK[Verification(level)]
+
+
+def level_legend(lang: str = "vi") -> str:
+    """The legend of the marks [`level_mark`][bdg_indicators.describe.level_mark] puts."""
+    return "; ".join(
+        f"{_MARK[level]} {describe_level(level, lang)}" for level in Verification if _MARK[level]
+    )

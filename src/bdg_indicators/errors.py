@@ -280,6 +280,26 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         "Every target cites its source (clause, wording, verification status). Add `source:`.",
     ),
     (
+        "verification-missing",
+        "Source without a verification level",
+        "Every source says how far it was checked: `verification: official` (against the official text, with `checked_against`), `secondary` (verbatim in a named secondary source, with `seen_in`), `paraphrase` or `unverified`.",
+    ),
+    (
+        "verification-renamed",
+        "`status` is now `verification`",
+        "`source.status` was replaced by `source.verification`. `verified` meant two things: write `secondary` with `seen_in: <the site or publication>` when the wording was seen in a secondary source, and `official` with `checked_against: <gazette number and page>` only when the official text itself was read.",
+    ),
+    (
+        "verification-unsupported",
+        "A verification level without what supports it",
+        "`official` needs `checked_against` (the official text read: Công báo number and page, or the issuer's own publication); `secondary` needs `seen_in` (the source the wording was seen in) or `url`.",
+    ),
+    (
+        "legal-target",
+        "Inconsistent chỉ tiêu",
+        "A goal's `legal_targets` names a chỉ tiêu that no entry `counts_as`, or an entry `counts_as` the id of another entry, or the same chỉ tiêu id appears under two goals. Each chỉ tiêu id is unique in the spec and is made of the entries that name it.",
+    ),
+    (
         "override-needs-source",
         "Changed milestones without a source",
         "A target that changes the milestones of the spec it extends must cite the document that sets the new values.",

@@ -100,32 +100,27 @@ class EvaluationResult:
 
         return trace(self, target, org_unit, period)
 
-    def summary(self) -> Any:
-        """Roll-ups: per goal and for the framework, targets achieved out of targets assessed
-        (achieved + not achieved), for each org unit and period ("12/14 chỉ tiêu đạt và vượt")."""
+    def legal_verdicts(self) -> Any:
+        """One row per chỉ tiêu (as the document counts them), org unit and period: its verdict
+        from its entries' by the chỉ tiêu's rule (a status, or ``undetermined`` where readings
+        disagree), with its reason code and how many entries were evaluated and achieved. A
+        Narwhals DataFrame."""
         import narwhals as nw
 
-        assessed = nw.col("status").is_in(["achieved", "not_achieved"])
-        per_goal = self.table.group_by("framework", "goal", "org_unit", "period").agg(
-            (nw.col("status") == "achieved").sum().alias("achieved"),
-            assessed.sum().alias("assessed"),
-            (nw.col("status") == "on_track").sum().alias("on_track"),
-            (nw.col("status") == "off_track").sum().alias("off_track"),
-            (nw.col("status") == "no_data").sum().alias("no_data"),
-        )
-        total = (
-            per_goal.group_by("framework", "org_unit", "period")
-            .agg(
-                nw.col("achieved").sum(),
-                nw.col("assessed").sum(),
-                nw.col("on_track").sum(),
-                nw.col("off_track").sum(),
-                nw.col("no_data").sum(),
-            )
-            .with_columns(nw.lit(None, dtype=nw.String).alias("goal"))
-            .select(per_goal.columns)
-        )
-        return nw.concat([per_goal, total]).sort("org_unit", "period", "goal", nulls_last=True)
+        from .engine.summary import legal_verdicts
+
+        return nw.from_native(legal_verdicts(self.spec, self.to_polars()), eager_only=True)
+
+    def summary(self) -> Any:
+        """The x/y count ("12/14 chỉ tiêu đạt"): per org unit and period, for each goal and for
+        the framework (``goal`` null), the chỉ tiêu assessed (a milestone applies) and how many
+        are achieved, not achieved, on track, off track, without data and undetermined. A
+        Narwhals DataFrame."""
+        import narwhals as nw
+
+        from .engine.summary import summary
+
+        return nw.from_native(summary(self.spec, self.to_polars()), eager_only=True)
 
 
 def _as_spec(spec: Spec | str | os.PathLike[str]) -> Spec:

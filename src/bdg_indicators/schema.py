@@ -63,6 +63,8 @@ def _schema(type_: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}
     if type_ is int:
         return {"type": "integer"}
+    if type_ is bool:
+        return {"type": "boolean"}
     origin, args = typing.get_origin(type_), typing.get_args(type_)
     if origin is Literal:
         return {"enum": list(args)}

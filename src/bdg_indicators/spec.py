@@ -7,10 +7,16 @@ every threshold is an exact [`Fraction`][fractions.Fraction] in its indicator's 
 ```text
 Spec ─┬─ data_items:  DataItem (what org units report)
       ├─ indicators:  Indicator (formula, unit, decimals, direction)
-      └─ goals: Goal ── targets: Target ── milestones: Milestone ─┬─ when: When
-                                        │                         └─ condition: Comparison | Change
-                                        └─ source: Source (clause, wording, verification status)
+      └─ goals: Goal ─┬─ legal_targets: LegalTarget (a chỉ tiêu, as the document counts it)
+                      └─ targets: Target (an assessed entry) ─┬─ milestones: Milestone
+                                                              └─ source: Source (verification)
 ```
+
+A chỉ tiêu may be assessed through several entries (2351/QĐ-TTg's "tỷ lệ nữ tham gia cấp ủy,
+đại biểu Quốc hội, đại biểu Hội đồng nhân dân" is one chỉ tiêu, three entries), each with its own
+indicator and milestones; [`Spec.counts`][bdg_indicators.spec.Spec.counts] counts them as the
+document does. Every source, and every milestone where it differs, says how far it was checked
+([`Verification`][bdg_indicators.spec.Verification]).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ __all__ = [
     "CodeList",
     "Comparison",
     "ComparisonOp",
+    "Counts",
     "Coverage",
     "DataItem",
     "Direction",
@@ -42,29 +49,46 @@ __all__ = [
     "Indicator",
     "IssuingDocument",
     "Label",
+    "LegalTarget",
     "Milestone",
     "RemovedTarget",
     "Source",
     "Spec",
     "Target",
     "TargetAmendment",
+    "TargetRule",
     "Threshold",
     "ValueKind",
-    "VerificationStatus",
+    "Verification",
     "When",
     "WhenKind",
 ]
 
 
-class VerificationStatus(enum.Enum):
-    """How far a target's values have been checked against the official text."""
+class Verification(enum.Enum):
+    """How far a value, a target's wording or a goal has been checked, and against what."""
 
-    VERIFIED = "verified"
-    """Checked against the official wording."""
+    OFFICIAL = "official"
+    """Checked against the official text itself (the gazette, or the issuer's own copy), named
+    in ``Source.checked_against``."""
+    SECONDARY = "secondary"
+    """Seen verbatim in a named secondary source (``Source.seen_in``), not in the official text."""
     PARAPHRASE = "paraphrase"
-    """Values confirmed by secondary sources; the wording is a paraphrase."""
+    """Values confirmed by secondary sources; the wording is a paraphrase or a restatement."""
     UNVERIFIED = "unverified"
-    """Not checked: shown as unverified in every report."""
+    """Not checked, or only believed: shown as unverified in every report."""
+
+
+class TargetRule(enum.Enum):
+    """How a chỉ tiêu assessed through several entries is decided from their verdicts."""
+
+    ALL = "all"
+    """Achieved when every entry is (the default)."""
+    ANY = "any"
+    """Achieved when one entry is."""
+    READINGS = "readings"
+    """The entries are alternative readings of one unclear text: a verdict only where every
+    reading gives the same one."""
 
 
 class Better(enum.Enum):
@@ -194,29 +218,35 @@ class Amendment:
     """The amending document."""
     note: str | None = None
     """What it changes, in a sentence."""
+    source: Source | None = None
+    """How far its text was checked (clause, verification, where it was seen)."""
 
 
 @attrs.frozen(kw_only=True)
 class Source:
-    """Where a target comes from, and how far its wording has been verified."""
+    """Where a target, goal or amendment comes from, and how far that was checked."""
 
     clause: str
     """The clause, e.g. "Mục tiêu 3, chỉ tiêu 1"."""
-    verification: VerificationStatus
-    """How far the values were checked against the official text (not a verdict status)."""
+    verification: Verification
+    """How far it was checked, and against what (not a verdict status)."""
     wording: str | None = None
-    """The Vietnamese wording of the target, as found."""
+    """The Vietnamese wording, as found."""
     note: str | None = None
-    """Anything an auditor should know (where it was checked, what is uncertain)."""
+    """Anything an auditor should know (why a value was read one way, what is uncertain)."""
     amendment: str | None = None
     """The amendment this source belongs to (``None``: the framework's own document)."""
     url: str | None = None
     """A page where the wording can be read."""
+    seen_in: str | None = None
+    """The secondary source the wording was seen in (for ``secondary``)."""
+    checked_against: str | None = None
+    """The official text it was checked against (required for ``official``)."""
 
     @property
-    def is_verified(self) -> bool:
-        """Whether the wording was checked against the official text."""
-        return self.verification is VerificationStatus.VERIFIED
+    def is_official(self) -> bool:
+        """Whether it was checked against the official text itself."""
+        return self.verification is Verification.OFFICIAL
 
 
 @attrs.frozen(kw_only=True)
@@ -329,6 +359,10 @@ class Comparison:
     """Upper bound, for ``between``."""
     tolerance: Fraction | None = None
     """Allowed distance, for ``about``, in the indicator's unit."""
+    welcome: Better | None = None
+    """For ``about``: the side on which a distance beyond the tolerance is welcome, from the
+    indicator's direction of improvement ("khoảng 60%" of a rate that should rise is met by
+    70%); ``None``: the tolerance holds on both sides."""
 
 
 @attrs.frozen(kw_only=True)
@@ -378,6 +412,10 @@ class Milestone:
     each_criterion: Comparison | None = None
     """For score rules: a condition every criterion must meet (e.g. more than 0 points)."""
     note: str | None = None
+    """What an auditor should know about this milestone's value."""
+    verification: Verification | None = None
+    """How far this milestone's value was checked, when it differs from its target's source
+    (``None``: the source's level)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -407,6 +445,28 @@ class Target:
     """Restriction of the indicator to breakdown values, e.g. ``(("area", "rural"),)``."""
     amendments: tuple[TargetAmendment, ...] = ()
     """Later changes, oldest first."""
+    counts_as: str | None = None
+    """The chỉ tiêu this entry assesses, when the document counts several entries as one
+    (``None``: the entry is its own chỉ tiêu)."""
+
+    @property
+    def legal_id(self) -> str:
+        """The id of the chỉ tiêu this entry assesses."""
+        return self.counts_as or self.id
+
+    def source_of(self, milestone: Milestone) -> Source:
+        """The source ``milestone`` belongs to: an amendment's, or the target's own."""
+        for amendment in self.amendments:
+            if any(m is milestone for m in amendment.milestones):
+                return amendment.source
+        return self.source
+
+    def verification_of(self, milestone: Milestone) -> Verification:
+        """How far ``milestone``'s value was checked: its own level, or that of the source it
+        belongs to (the amendment's for an amended milestone)."""
+        if milestone.verification is not None:
+            return milestone.verification
+        return self.source_of(milestone).verification
 
     @property
     def milestones_in_force(self) -> tuple[Milestone, ...]:
@@ -445,12 +505,52 @@ def _month_end(day: datetime.date) -> datetime.date:
 
 
 @attrs.frozen(kw_only=True)
+class LegalTarget:
+    """A chỉ tiêu as the document counts it, assessed through one or more entries."""
+
+    id: str
+    """Its id (the id of its only entry, or the entries' ``counts_as``)."""
+    entries: tuple[str, ...]
+    """The ids of the targets (entries) that assess it, in order."""
+    rule: TargetRule = TargetRule.ALL
+    """How its verdict follows from theirs."""
+    label: Label | None = None
+    """Its label, when it has its own (else its first entry's)."""
+    source: Source | None = None
+    """Its own source, when it has one."""
+
+
+@attrs.frozen(kw_only=True)
 class Goal:
     """A goal ("mục tiêu") grouping targets."""
 
     id: str
     label: Label
     targets: tuple[Target, ...] = ()
+    source: Source | None = None
+    """Where the goal comes from (clause, wording, verification)."""
+    legal_targets: tuple[LegalTarget, ...] = ()
+    """Its chỉ tiêu as the document counts them, each with its entries (one per entry when the
+    spec groups none)."""
+
+    def chi_tieu(self) -> tuple[LegalTarget, ...]:
+        """Its chỉ tiêu: ``legal_targets``, or one per target when none are given."""
+        if self.legal_targets:
+            return self.legal_targets
+        return tuple(LegalTarget(id=t.id, entries=(t.id,)) for t in self.targets)
+
+
+@attrs.frozen(kw_only=True)
+class Counts:
+    """The size of a framework as its document counts it."""
+
+    goals: int
+    targets: int
+    """Chỉ tiêu, as the document counts them."""
+    entries: int
+    """Assessed entries (a chỉ tiêu may be assessed through several)."""
+    criteria: int
+    """Criteria of score rules (06/QĐ-TTg's 13), 0 when there are none."""
 
 
 @attrs.frozen(kw_only=True)
@@ -485,6 +585,24 @@ class Spec:
     """Targets of the extended spec removed here."""
     example_data: tuple[str, ...] = ()
     """Example data files shipped with the spec (paths relative to the spec file)."""
+
+    def counts(self) -> Counts:
+        """Goals, chỉ tiêu, entries and criteria, as the document counts them."""
+        used = {t.indicator for _, t in self.targets()}
+        return Counts(
+            goals=len(self.goals),
+            targets=sum(len(g.chi_tieu()) for g in self.goals),
+            entries=sum(len(g.targets) for g in self.goals),
+            criteria=sum(len(i.criteria) for i in self.indicators if i.id in used),
+        )
+
+    def legal_target(self, target_id: str) -> LegalTarget:
+        """The chỉ tiêu the entry ``target_id`` assesses (``KeyError`` if none)."""
+        for goal in self.goals:
+            for legal in goal.chi_tieu():
+                if target_id in legal.entries:
+                    return legal
+        raise KeyError(target_id)
 
     def targets(self) -> Iterator[tuple[Goal, Target]]:
         """Every (goal, target) pair, in order."""

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from bdg_indicators._document import MilestoneDoc, RawValue
-from bdg_indicators.spec import Comparison, ComparisonOp, Indicator, Threshold
+from bdg_indicators.spec import Better, Comparison, ComparisonOp, Indicator, Threshold
 
 from .context import Context, text
 from .merge import Located, Path
@@ -37,7 +37,17 @@ def comparison(
             where,
         )
         return None
-    return Comparison(op=op, threshold=value, tolerance=tolerance)
+    return Comparison(
+        op=op, threshold=value, tolerance=tolerance, welcome=_welcome(op, doc, indicator)
+    )
+
+
+def _welcome(op: ComparisonOp, doc: MilestoneDoc, indicator: Indicator) -> Better | None:
+    """The side on which an ``about`` is met beyond its tolerance: the indicator's direction of
+    improvement, unless the milestone says ``two_sided: true``."""
+    if op is not ComparisonOp.ABOUT or doc.two_sided or indicator.better is Better.NEITHER:
+        return None
+    return indicator.better
 
 
 def _between(

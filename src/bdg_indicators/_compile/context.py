@@ -12,11 +12,11 @@ from typing import Any
 import attrs
 
 from bdg_indicators import units as units_mod
-from bdg_indicators._document import LabelDoc, SourceDoc
+from bdg_indicators._document import LabelDoc
 from bdg_indicators._yaml import YamlNumber
 from bdg_indicators.errors import BdgError, Location, Problem, Severity
 from bdg_indicators.periods import Period, parse_period
-from bdg_indicators.spec import CodeList, DataItem, Indicator, Label, Source, VerificationStatus
+from bdg_indicators.spec import CodeList, DataItem, Indicator, Label
 
 from .merge import Located, Merged
 
@@ -128,14 +128,3 @@ def text(value: Any) -> str:
 
 def to_label(doc: LabelDoc) -> Label:
     return Label(vi=doc.vi, en=doc.en)
-
-
-def to_source(doc: SourceDoc, amendment: str | None) -> Source:
-    return Source(
-        clause=doc.clause,
-        verification=VerificationStatus(doc.status),
-        wording=doc.wording,
-        note=doc.note,
-        amendment=amendment,
-        url=doc.url,
-    )

@@ -12,6 +12,7 @@ from bdg_indicators.spec import (
     Indicator,
     Milestone,
     Threshold,
+    Verification,
     When,
     WhenKind,
 )
@@ -37,6 +38,7 @@ CONDITIONS = (
 
 _ONLY_WITH = (
     ("tolerance", ("about",)),
+    ("two_sided", ("about",)),
     ("change", ("increase_by", "reduce_by")),
     ("base", ("increase_by", "reduce_by")),
 )
@@ -88,6 +90,7 @@ def milestone(
         condition=condition,
         each_criterion=each,
         note=doc.note,
+        verification=Verification(doc.verification) if doc.verification else None,
     )
 
 

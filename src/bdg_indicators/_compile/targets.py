@@ -5,21 +5,30 @@ from __future__ import annotations
 
 import datetime
 
-from bdg_indicators._document import AmendmentDoc, DocumentDoc, GoalDoc, TargetDoc
+from bdg_indicators._document import (
+    AmendmentDoc,
+    DocumentDoc,
+    GoalDoc,
+    LegalTargetDoc,
+    TargetDoc,
+)
 from bdg_indicators.spec import (
     Amendment,
     Goal,
     Indicator,
     IssuingDocument,
     Label,
+    LegalTarget,
     Target,
     TargetAmendment,
+    TargetRule,
 )
 
-from .context import Context, to_label, to_source
+from .context import Context, to_label
 from .items import depends_on
 from .merge import GoalEntry, Located, Path
 from .milestones import milestones
+from .sources import source
 
 
 def document(ctx: Context, doc: DocumentDoc, entry: Located, path: Path) -> IssuingDocument:
@@ -38,6 +47,7 @@ def amendment(ctx: Context, entry: Located) -> Amendment:
         id=value.id,
         document=document(ctx, value.document, entry, ("document",)),
         note=value.note,
+        source=source(ctx, value.source, entry, ("source",), value.id) if value.source else None,
     )
 
 
@@ -45,7 +55,13 @@ def goal(ctx: Context, gid: str, entry: GoalEntry) -> Goal:
     doc: GoalDoc = entry.entry.value
     targets = tuple(t for tid, e in entry.targets.items() if (t := target(ctx, tid, e)))
     label = to_label(doc.label) if doc.label else Label(vi=f"Mục tiêu {gid}", en=f"Goal {gid}")
-    return Goal(id=gid, label=label, targets=targets)
+    return Goal(
+        id=gid,
+        label=label,
+        targets=targets,
+        source=source(ctx, doc.source, entry.entry, ("source",)) if doc.source else None,
+        legal_targets=legal_targets(ctx, entry, targets),
+    )
 
 
 def target(ctx: Context, tid: str, entry: Located) -> Target | None:
@@ -56,16 +72,18 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
     ok &= _check_breakdown(ctx, tid, entry, indicator)
     compiled = milestones(ctx, doc.milestones or [], entry, ("milestones",), indicator)
     amended = _amendments(ctx, entry, indicator)
-    if not ok or amended is None or doc.source is None:
+    own = source(ctx, doc.source, entry, ("source",)) if doc.source else None
+    if not ok or amended is None or own is None:
         return None
     return Target(
         id=tid,
         label=to_label(doc.label) if doc.label else indicator.label,
         indicator=indicator.id,
         milestones=compiled,
-        source=to_source(doc.source, None),
+        source=own,
         breakdown=tuple(sorted((doc.breakdown or {}).items())),
         amendments=amended,
+        counts_as=doc.counts_as,
     )
 
 
@@ -80,7 +98,7 @@ def _indicator(ctx: Context, tid: str, entry: Located) -> tuple[bool, Indicator 
             "source-missing",
             f"{what} cites no source",
             entry.at("id"),
-            "add `source: {clause: ..., status: unverified}`",
+            "add `source: {clause: ..., verification: unverified}`",
         )
     if doc.milestones is None and doc.amendments is None:
         ok = False
@@ -140,11 +158,15 @@ def _amendments(
             )
             continue
         compiled = milestones(ctx, amended.milestones, entry, (*path, "milestones"), indicator)
+        cited = source(ctx, amended.source, entry, (*path, "source"), amended.amendment)
+        if cited is None:
+            ok = False
+            continue
         amendments.append(
             TargetAmendment(
                 amendment=amended.amendment,
                 milestones=compiled,
-                source=to_source(amended.source, amended.amendment),
+                source=cited,
                 effective=_amendment_date(ctx, amended.amendment),
             )
         )
@@ -158,3 +180,51 @@ def _amendment_date(ctx: Context, amendment_id: str) -> datetime.date:
         return datetime.date.fromisoformat(doc.document.date)
     except ValueError:
         return datetime.date(1900, 1, 1)
+
+
+def legal_targets(
+    ctx: Context, entry: GoalEntry, targets: tuple[Target, ...]
+) -> tuple[LegalTarget, ...]:
+    """The goal's chỉ tiêu: the entries grouped by ``counts_as`` (an entry without it is its own
+    chỉ tiêu), in the order of their first entry, with what ``legal_targets`` says of them."""
+    doc: GoalDoc = entry.entry.value
+    details = doc.legal_targets or {}
+    groups: dict[str, list[str]] = {}
+    for t in targets:
+        groups.setdefault(t.legal_id, []).append(t.id)
+    for t in targets:
+        if t.legal_id != t.id and t.id in groups:
+            ctx.error(
+                "legal-target",
+                f"entry `{t.id}` counts as chỉ tiêu `{t.legal_id}`, but other entries count "
+                f"as `{t.id}`",
+                entry.targets[t.id].at("counts_as"),
+                "give each chỉ tiêu an id of its own (e.g. `1.1` for entries 1.1a-c)",
+            )
+    for lid in details:
+        if lid not in groups:
+            ctx.error(
+                "legal-target",
+                f"no entry of goal `{doc.id}` `counts_as` chỉ tiêu `{lid}`",
+                entry.entry.at("legal_targets", lid, key=True),
+                f'add `counts_as: "{lid}"` to its entries, or remove it here',
+            )
+    return tuple(
+        _legal(ctx, entry, lid, tuple(ids), details.get(lid)) for lid, ids in groups.items()
+    )
+
+
+def _legal(
+    ctx: Context, entry: GoalEntry, lid: str, ids: tuple[str, ...], doc: LegalTargetDoc | None
+) -> LegalTarget:
+    if doc is None:
+        return LegalTarget(id=lid, entries=ids)
+    path: Path = ("legal_targets", lid)
+    cited = source(ctx, doc.source, entry.entry, (*path, "source")) if doc.source else None
+    return LegalTarget(
+        id=lid,
+        entries=ids,
+        rule=TargetRule(doc.rule or "all"),
+        label=to_label(doc.label) if doc.label else None,
+        source=cited,
+    )

@@ -69,8 +69,9 @@ LEVELS = {
 
 def _goal(comparison: Comparison, found: tuple[Bound, ...]) -> Fraction:
     """The value a comparison aims at, for progress: its threshold, the middle of a range (and
-    of ``about``'s tolerance band, which is the threshold)."""
-    if comparison.op in (ComparisonOp.BETWEEN, ComparisonOp.ABOUT):
+    of ``about``'s tolerance band, which is the threshold), or the one end of an ``about`` whose
+    excess is welcome."""
+    if comparison.op in (ComparisonOp.BETWEEN, ComparisonOp.ABOUT) and len(found) == 2:
         return (found[0].threshold + found[1].threshold) / 2
     return found[0].threshold
 

@@ -98,18 +98,27 @@ def _labels(cat: Catalogue) -> dict[str, Any]:
 
 
 def _verification(cat: Catalogue) -> Any:
-    """The verification of the source whose milestones govern each target and period."""
+    """How far the milestone that governs each row was checked: its own level, else its
+    source's (without a milestone: the source of the milestones in force at the period)."""
     import polars as pl
 
     periods = len(cat.periods.periods)
-    found = {
-        tid * periods + per: t.source_at(cat.periods.periods[per]).verification.value
-        for tid, t in enumerate(cat.targets)
-        for per in cat.result_periods
-    }
-    return (pl.col("tid").cast(pl.Int64) * periods + pl.col("per")).replace_strict(
-        list(found), list(found.values()), default=None, return_dtype=pl.String
+    levels: dict[int, str] = {}
+    for tid, t in enumerate(cat.targets):
+        for per in cat.result_periods:
+            period = cat.periods.periods[per]
+            key = (tid * periods + per) * _MAX_MILESTONES
+            levels[key - 1] = t.source_at(period).verification.value
+            for index, milestone in enumerate(t.milestones_at(period)):
+                levels[key + index] = t.verification_of(milestone).value
+    row = (pl.col("tid").cast(pl.Int64) * periods + pl.col("per")) * _MAX_MILESTONES
+    return (row + pl.col("mindex").cast(pl.Int64).fill_null(-1)).replace_strict(
+        list(levels), list(levels.values()), default=None, return_dtype=pl.String
     )
+
+
+_MAX_MILESTONES = 1024
+"""More milestones than any target has, to number (target, period, milestone) in one integer."""
 
 
 def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from bdg_indicators.spec import Comparison, ComparisonOp
+from bdg_indicators.spec import Better, Comparison, ComparisonOp
 
 from .rational import Ratio, difference, is_expression, where
 
@@ -123,8 +123,9 @@ class Bound:
 
 def bounds(comparison: Comparison, attribute_value: str | None = None) -> tuple[Bound, ...] | None:
     """The bounds a value must meet, all of them; ``None`` when the comparison has no threshold
-    for this attribute value. ``about t ± tol`` is ``[t − tol, t + tol]``, ``between`` both ends
-    included; a yes/no threshold is 1 (yes) or 0 (no)."""
+    for this attribute value. ``about t ± tol`` is ``[t − tol, t + tol]``, or only its lower
+    (upper) end where a higher (lower) value is welcome; ``between`` both ends included; a
+    yes/no threshold is 1 (yes) or 0 (no)."""
     threshold = comparison.threshold.for_attribute(attribute_value)
     if threshold is None:
         return None
@@ -133,7 +134,12 @@ def bounds(comparison: Comparison, attribute_value: str | None = None) -> tuple[
     if op is ComparisonOp.ABOUT:
         assert comparison.tolerance is not None
         tol = comparison.tolerance
-        return (Bound(t - tol, EQUAL | ABOVE), Bound(t + tol, BELOW | EQUAL))
+        low, high = Bound(t - tol, EQUAL | ABOVE), Bound(t + tol, BELOW | EQUAL)
+        if comparison.welcome is Better.HIGHER:
+            return (low,)
+        if comparison.welcome is Better.LOWER:
+            return (high,)
+        return (low, high)
     if op is ComparisonOp.BETWEEN:
         assert comparison.upper is not None
         upper = comparison.upper.for_attribute(attribute_value)

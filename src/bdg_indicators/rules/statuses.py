@@ -158,6 +158,22 @@ REASONS: dict[str, Reason] = {
             "mục tiêu bằng giá trị ban đầu, không cần tăng hay giảm: dùng phương pháp tuyến tính",
             "the goal equals the baseline, so no growth is required: the linear method decides",
         ),
+        # --- a chỉ tiêu assessed through several entries
+        _reason(
+            "no-entry-applies",
+            "không có mốc nào của chỉ tiêu áp dụng cho kỳ này",
+            "no milestone of the chỉ tiêu applies to this period",
+        ),
+        _reason(
+            "reading-without-data",
+            "một cách hiểu của chỉ tiêu không có số liệu",
+            "one reading of the chỉ tiêu has no data",
+        ),
+        _reason(
+            "readings-disagree",
+            "các cách hiểu của chỉ tiêu cho kết quả khác nhau",
+            "the readings of the chỉ tiêu give different verdicts",
+        ),
     )
 }
 """Every reason, by code."""
