@@ -1,4 +1,4 @@
-"""Write the example workbook of vn.examples.thua-thien-hue-children-2016-2020.
+"""Write the example workbook of vn.examples.hue-children-2016-2020.
 
 The workbook is shipped beside its spec (src/bdg_indicators/specs/examples/); this script is its
 source. Run it from the repository root after changing a row:
@@ -24,7 +24,7 @@ import xlsxwriter
 
 OUT = (
     Path(__file__).resolve().parent.parent
-    / "src/bdg_indicators/specs/examples/thua-thien-hue-children-2016-2020.xlsx"
+    / "src/bdg_indicators/specs/examples/hue-children-2016-2020.xlsx"
 )
 ORG_UNIT = "thua-thien-hue"
 
@@ -77,7 +77,7 @@ ROWS: list[tuple[str, str, int | float, str]] = [
 ]
 
 NOTES = [
-    "Ví dụ vn.examples.thua-thien-hue-children-2016-2020 (bdg_indicators).",
+    "Ví dụ vn.examples.hue-children-2016-2020 (bdg_indicators).",
     "Kinh phí (scheme_funds_*): theo tin TTH.VN ngày 20/01/2021 về hội nghị tổng kết Đề án.",
     "Mọi số liệu khác là MINH HỌA, không phải số liệu thống kê của tỉnh: nguồn chỉ cho biết",
     "12/14 chỉ tiêu đạt và vượt; 2 chỉ tiêu chưa đạt là tỷ lệ đăng ký khai sinh cho trẻ đúng hạn",

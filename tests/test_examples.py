@@ -14,7 +14,7 @@ import bdg_indicators as bdg
 from bdg_indicators import cli, shipped_specs
 from bdg_indicators.loading import specs_directory
 
-TTH = "vn.examples.thua-thien-hue-children-2016-2020"
+TTH = "vn.examples.hue-children-2016-2020"
 NGOC_HOI = "vn.examples.ngoc-hoi-2020"
 EXAMPLES = [
     s.id for s in shipped_specs() if "examples" in s.path.relative_to(specs_directory()).parts

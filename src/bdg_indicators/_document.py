@@ -8,7 +8,6 @@ structures a file into them, then ``_compile`` turns them into the models of
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Callable
 from typing import Any, Literal
@@ -19,7 +18,7 @@ from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
 from ._yaml import Document, YamlNumber
-from .errors import Problem
+from .errors import Problem, did_you_mean
 
 Path = tuple[str | int, ...]
 
@@ -280,6 +279,12 @@ class TargetDoc:
     remove: str | None = field(
         "In a spec that extends another: remove this target, for the reason given.", default=None
     )
+    counted: bool | None = field(
+        "`false`: a figure the framework reports beside its chỉ tiêu (a budget, a count of "
+        "models), evaluated and shown but not one of its chỉ tiêu: not counted by `bdg specs` "
+        "nor in the x/y summary.",
+        default=None,
+    )
     counts_as: str | None = field(
         "The chỉ tiêu this entry assesses, when the document counts several entries as one "
         "(2351/QĐ-TTg's chỉ tiêu 1 of goal 1 names three bodies: entries 1.1a-c, "
@@ -441,11 +446,10 @@ def _literal(value: Any, type_: Any) -> Any:
     if isinstance(value, str) and value in allowed:
         return value
     text = value.text if isinstance(value, YamlNumber) else str(value)
-    close = difflib.get_close_matches(text, [str(a) for a in allowed], n=1)
     raise _InvalidValue(
         f"{_describe(value)} is not allowed here; use one of: "
         + ", ".join(f"`{a}`" for a in allowed),
-        f"did you mean `{close[0]}`?" if close else None,
+        did_you_mean(text, [str(a) for a in allowed]),
     )
 
 
@@ -559,11 +563,8 @@ def _collect(
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         known = [yaml_key(a) for a in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
-            close = difflib.get_close_matches(key, known, n=1)
-            suggestion = (
-                f"did you mean `{close[0]}`?"
-                if close
-                else "known keys: " + ", ".join(f"`{k}`" for k in known)
+            suggestion = did_you_mean(key, known) or "known keys: " + ", ".join(
+                f"`{k}`" for k in known
             )
             problems.append(
                 Problem(

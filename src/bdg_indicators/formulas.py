@@ -14,15 +14,19 @@ Grammar (nothing is ever passed to ``eval``; the parser below is the only reader
     selector   := "[" NAME "=" VALUE ("," NAME "=" VALUE)* "]"
     arguments  := argument ("," argument)*     argument := formula | NAME "=" formula
 
-Functions: ``min(a, b, ...)``, ``max(a, b, ...)`` and
+Functions: ``min(a, b, ...)``, ``max(a, b, ...)``,
 ``share(condition, among=condition, level=NAME)``: the share of org units (at ``level``, under the
-org unit being evaluated) meeting ``condition``, among those meeting ``among``.
+org unit being evaluated) meeting ``condition``, among those meeting ``among``, and
+``achieved("TARGET")``: yes where the target's verdict at the org unit and period is achieved, no
+where it was judged otherwise, no value where it has none (a yes/no condition, usable in
+``share``: "tỷ lệ xã đạt chuẩn xã phù hợp với trẻ em" is ``share(achieved("1.1"), level=commune)``).
 
 Examples:
 
     literate_15_40 / population_15_40
     live_births[sex=male] / live_births[sex=female]
     share(female_key_leaders >= 1, among=female_staff / staff >= 30%, level=agency)
+    share(achieved("1.1"), level=commune)
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ __all__ = [
     "Not",
     "Number",
     "Reference",
+    "achieved_name",
+    "achieved_target",
     "parse_formula",
 ]
 
@@ -54,8 +60,22 @@ MAX_LENGTH = 2000
 """Longest formula accepted, in characters."""
 MAX_DEPTH = 40
 """Deepest nesting of parentheses and operators accepted."""
-FUNCTIONS = ("min", "max", "share")
+FUNCTIONS = ("min", "max", "share", "achieved")
 """The functions a formula may call."""
+_ACHIEVED = "achieved("
+
+
+def achieved_name(target: str) -> str:
+    """The name under which ``achieved("target")`` is referred to: a yes/no series computed from
+    the target's verdicts (no data item can have this name)."""
+    return f'{_ACHIEVED}"{target}")'
+
+
+def achieved_target(name: str) -> str | None:
+    """The target of an ``achieved(...)`` reference name, or ``None`` for other names."""
+    if name.startswith(_ACHIEVED) and name.endswith('")'):
+        return name[len(_ACHIEVED) + 1 : -2]
+    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -188,7 +208,7 @@ def _is_condition(node: Node) -> bool:
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)|(?P<value>\d+[A-Za-z_][A-Za-z0-9_]*)|(?P<number>\d+(?:\.\d+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<text>\"[^\"\n]*\")"
     r"|(?P<op><=|>=|==|!=|[-+*/()<>\[\],=%])"
 )
 
@@ -224,7 +244,8 @@ def _tokenize(text: str) -> list[_Token]:
             if char == ",":  # pragma: no cover - ',' is an operator token
                 hint = None
             if char in "'\"":
-                hint = "formulas contain no text in quotes"
+                hint = 'text in quotes is only the target of `achieved("1.1")`, in double quotes'
+
             elif char == ".":
                 hint = "numbers are written like 0.5"
             raise _syntax(f"unexpected character `{char}`", pos, hint)
@@ -398,7 +419,21 @@ class _Parser:
         self.expect("]")
         return tuple(sorted(pairs.items()))
 
+    def achieved(self, name: _Token) -> Node:
+        """``achieved("TARGET")``: a reference to the target's verdicts."""
+        self.expect("(")
+        target = self.token
+        if target.kind != "text" or len(target.text) < 3:
+            raise _syntax(
+                '`achieved` takes a target id in double quotes: `achieved("1.1")`', target.offset
+            )
+        self.pos += 1
+        self.expect(")")
+        return Reference(name=achieved_name(target.text[1:-1]), offset=name.offset)
+
     def call(self, name: _Token) -> Node:
+        if name.text == "achieved":
+            return self.achieved(name)
         if name.text not in FUNCTIONS:
             raise FormulaError(
                 [

@@ -27,6 +27,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "removed": "Chỉ tiêu bỏ",
         "rule": {"any": "đạt khi một nội dung đạt", "readings": "các cách hiểu khác nhau"},
         "note": "ghi chú",
+        "figure": "Số liệu (không tính là chỉ tiêu)",
         "seen": "nguồn",
     },
     "en": {
@@ -39,6 +40,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "removed": "Removed targets",
         "rule": {"any": "achieved when one entry is", "readings": "alternative readings"},
         "note": "note",
+        "figure": "Figure (not a chỉ tiêu)",
         "seen": "seen in",
     },
 }
@@ -86,6 +88,9 @@ def _goal_lines(spec: Spec, goal: Goal, lang: str) -> Iterator[str]:
         yield from _legal_head(legal, members, lang)
         for member in members:
             yield from _entry_lines(spec, member, lang, "    ", "")
+    for target in goal.targets:
+        if not target.counted:
+            yield from _entry_lines(spec, target, lang, "  ", f"{words['figure']} ")
 
 
 def _legal_head(legal: LegalTarget, members: list[Target], lang: str) -> Iterator[str]:

@@ -294,6 +294,9 @@ class DataItem:
     part_of: str | None = None
     """A data item this one can never exceed (literate people are part of the population)."""
     description: Label | None = None
+    verdicts_of: str | None = None
+    """The target whose verdicts this yes/no series holds (``achieved("target")`` in a formula):
+    computed by the evaluation, never reported."""
 
 
 @attrs.frozen(kw_only=True)
@@ -448,6 +451,9 @@ class Target:
     counts_as: str | None = None
     """The chỉ tiêu this entry assesses, when the document counts several entries as one
     (``None``: the entry is its own chỉ tiêu)."""
+    counted: bool = True
+    """``False`` for a figure reported beside the chỉ tiêu (a budget, a count of models):
+    evaluated and shown, never counted as a chỉ tiêu."""
 
     @property
     def legal_id(self) -> str:
@@ -537,7 +543,7 @@ class Goal:
         """Its chỉ tiêu: ``legal_targets``, or one per target when none are given."""
         if self.legal_targets:
             return self.legal_targets
-        return tuple(LegalTarget(id=t.id, entries=(t.id,)) for t in self.targets)
+        return tuple(LegalTarget(id=t.id, entries=(t.id,)) for t in self.targets if t.counted)
 
 
 @attrs.frozen(kw_only=True)
@@ -588,11 +594,12 @@ class Spec:
 
     def counts(self) -> Counts:
         """Goals, chỉ tiêu, entries and criteria, as the document counts them."""
-        used = {t.indicator for _, t in self.targets()}
+        counted = [t for _, t in self.targets() if t.counted]
+        used = {t.indicator for t in counted}
         return Counts(
-            goals=len(self.goals),
+            goals=sum(1 for g in self.goals if g.chi_tieu()),
             targets=sum(len(g.chi_tieu()) for g in self.goals),
-            entries=sum(len(g.targets) for g in self.goals),
+            entries=len(counted),
             criteria=sum(len(i.criteria) for i in self.indicators if i.id in used),
         )
 

@@ -26,7 +26,7 @@ from .codes import builtin_breakdowns, codes
 from .context import Context, to_label
 from .items import data_item, indicator
 from .merge import Merged, merge
-from .targets import amendment, document, goal
+from .targets import achieved_cycles, amendment, document, goal
 
 __all__ = ["Merged", "compile_spec", "merge"]
 
@@ -46,6 +46,7 @@ def compile_spec(merged: Merged, problems: list[Problem]) -> Spec | None:
     for key in merged.indicators:
         indicator(ctx, key, ())
     goals = tuple(goal(ctx, gid, g) for gid, g in merged.goals.items())
+    achieved_cycles(ctx, goals)
     issuer = document(ctx, top.document, merged.top, ("document",)) if top.document else None
     if ctx.errors() > before:
         return None

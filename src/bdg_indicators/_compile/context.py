@@ -4,7 +4,6 @@ compiled so far, and the small checks (ids, periods, dates, units, required keys
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -14,7 +13,7 @@ import attrs
 from bdg_indicators import units as units_mod
 from bdg_indicators._document import LabelDoc
 from bdg_indicators._yaml import YamlNumber
-from bdg_indicators.errors import BdgError, Location, Problem, Severity
+from bdg_indicators.errors import BdgError, Location, Problem, Severity, did_you_mean
 from bdg_indicators.periods import Period, parse_period
 from bdg_indicators.spec import CodeList, DataItem, Indicator, Label
 
@@ -110,13 +109,7 @@ class Context:
     ) -> None:
         if name in self.merged.dropped:
             return  # its definition failed and was reported there
-        close = difflib.get_close_matches(name, list(known), n=1)
-        self.error(
-            code,
-            f"unknown {what} `{name}`",
-            where,
-            f"did you mean `{close[0]}`?" if close else None,
-        )
+        self.error(code, f"unknown {what} `{name}`", where, did_you_mean(name, known))
 
 
 def text(value: Any) -> str:

@@ -3,7 +3,6 @@ and units (derived once from the formula, with the factor to the indicator's uni
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -12,10 +11,26 @@ import attrs
 
 from bdg_indicators import units as units_mod
 from bdg_indicators._document import DataItemDoc, IndicatorDoc
-from bdg_indicators.errors import BdgError, FormulaError, Location
-from bdg_indicators.formulas import Call, Formula, Reference, derive_units, parse_formula
+from bdg_indicators.errors import BdgError, FormulaError, Location, did_you_mean
+from bdg_indicators.formulas import (
+    Call,
+    Formula,
+    Reference,
+    achieved_name,
+    achieved_target,
+    derive_units,
+    parse_formula,
+)
 from bdg_indicators.orgunits import LEVELS
-from bdg_indicators.spec import Aggregation, Better, Coverage, DataItem, Indicator, ValueKind
+from bdg_indicators.spec import (
+    Aggregation,
+    Better,
+    Coverage,
+    DataItem,
+    Indicator,
+    Label,
+    ValueKind,
+)
 
 from .context import Context, to_label
 from .merge import Located
@@ -227,24 +242,49 @@ def references(ctx: Context, formula: Formula, where: Location, stack: tuple[str
                 ok = False
         elif ref.name in ctx.merged.dropped:
             ok = False
+        elif (target := achieved_target(ref.name)) is not None:
+            ok &= _verdicts_item(ctx, target, at)
         else:
             ok = False
-            close = difflib.get_close_matches(
-                ref.name, [*ctx.merged.data_items, *ctx.merged.indicators], n=1
-            )
+            known = [*ctx.merged.data_items, *ctx.merged.indicators]
             ctx.error(
                 "formula-unknown-name",
                 f"`{ref.name}` is neither a data item nor an indicator",
                 at,
-                f"did you mean `{close[0]}`?"
-                if close
-                else "declare it under `data_items` or `indicators`",
+                did_you_mean(ref.name, known) or "declare it under `data_items` or `indicators`",
             )
     for level in _share_levels(formula):
         if level not in LEVELS:
             ok = False
             ctx.unknown(level, LEVELS, where, "org-unit level")
     return ok
+
+
+def _verdicts_item(ctx: Context, target: str, at: Location) -> bool:
+    """``achieved("target")``: the target must exist; its verdicts become a yes/no series
+    (a data item no file may report, named by ``achieved_name``)."""
+    known = [tid for goal in ctx.merged.goals.values() for tid in goal.targets]
+    if target not in known:
+        ctx.error(
+            "formula-unknown-name",
+            f"`achieved` names no target: `{target}`",
+            at,
+            did_you_mean(target, known) or "name a target of this spec by its id",
+        )
+        return False
+    name = achieved_name(target)
+    ctx.items.setdefault(
+        name,
+        DataItem(
+            id=name,
+            label=Label(vi=f"Đạt chỉ tiêu {target}", en=f"Target {target} achieved"),
+            unit="dimensionless",
+            aggregation=Aggregation.NONE,
+            kind=ValueKind.BOOLEAN,
+            verdicts_of=target,
+        ),
+    )
+    return True
 
 
 def _item_reference(ctx: Context, ref: Reference, at: Location) -> bool:

@@ -12,6 +12,7 @@ from bdg_indicators._document import (
     LegalTargetDoc,
     TargetDoc,
 )
+from bdg_indicators.formulas import achieved_target
 from bdg_indicators.spec import (
     Amendment,
     Goal,
@@ -84,6 +85,7 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
         breakdown=tuple(sorted((doc.breakdown or {}).items())),
         amendments=amended,
         counts_as=doc.counts_as,
+        counted=doc.counted is not False,
     )
 
 
@@ -191,7 +193,8 @@ def legal_targets(
     details = doc.legal_targets or {}
     groups: dict[str, list[str]] = {}
     for t in targets:
-        groups.setdefault(t.legal_id, []).append(t.id)
+        if t.counted:
+            groups.setdefault(t.legal_id, []).append(t.id)
     for t in targets:
         if t.legal_id != t.id and t.id in groups:
             ctx.error(
@@ -228,3 +231,48 @@ def _legal(
         label=to_label(doc.label) if doc.label else None,
         source=cited,
     )
+
+
+def achieved_cycles(ctx: Context, goals: tuple[Goal, ...]) -> None:
+    """Report a target whose indicator reads its own verdict through ``achieved()``, directly
+    or through other targets (it could never be evaluated)."""
+    targets = {t.id: t for g in goals for t in g.targets}
+
+    def reads(target: Target) -> set[str]:
+        found: set[str] = set()
+        stack, seen = [target.indicator], set()
+        while stack:
+            name = stack.pop()
+            compiled = ctx.compiled.get(name)
+            if name in seen or compiled is None:
+                continue
+            seen.add(name)
+            for ref in compiled.formula.names:
+                other = achieved_target(ref)
+                if other is not None:
+                    found.add(other)
+                else:
+                    stack.append(ref)
+        return found
+
+    edges = {tid: reads(t) for tid, t in targets.items()}
+    for tid in targets:
+        stack, seen = list(edges[tid]), set()
+        while stack:
+            other = stack.pop()
+            if other == tid:
+                at = ctx.merged.goals[_goal_of(goals, tid)].targets[tid].at("indicator")
+                ctx.error(
+                    "formula-cycle",
+                    f"target `{tid}` reads its own verdict through `achieved()`",
+                    at,
+                    "an indicator cannot count the target judged on it",
+                )
+                break
+            if other not in seen:
+                seen.add(other)
+                stack.extend(edges.get(other, ()))
+
+
+def _goal_of(goals: tuple[Goal, ...], tid: str) -> str:
+    return next(g.id for g in goals if any(t.id == tid for t in g.targets))

@@ -25,6 +25,7 @@ from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import Period
 from bdg_indicators.spec import Spec, Target
 
+from .achieved import with_verdicts
 from .backend import Backend
 from .catalogue import Catalogue
 from .judge import judge, variant_limits
@@ -86,7 +87,14 @@ def run(
     method: str = "linear",
     backend: str = "polars",
 ) -> EngineResult:
-    """Evaluate ``targets`` over ``observations``."""
+    """Evaluate ``targets`` over ``observations`` (first the targets they read through
+    ``achieved()``, whose verdicts join the observations)."""
+
+    def needed(chosen: Sequence[Target]) -> Any:
+        inner = run(spec, observations, tree, chosen, base=base, method=method, backend=backend)
+        return _labelled(inner)
+
+    observations = with_verdicts(spec, observations, targets, needed)
     engine = Backend(backend)
     cat = Catalogue.build(spec, targets, observations, tree, [base] if base else [])
     leaf = leaf_rows(cat, observations, engine, _unit_ids(observations, cat))
@@ -109,4 +117,24 @@ def run(
     results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares
+    )
+
+
+def _labelled(result: EngineResult) -> Any:
+    """The results' target, org unit, period and status as text (for ``achieved()``)."""
+    import polars as pl
+
+    cat = result.catalogue
+    names = {
+        "target": [t.id for t in cat.targets],
+        "org_unit": list(cat.org_units.codes),
+        "period": [str(p) for p in cat.periods.periods],
+    }
+    ids = {"target": "tid", "org_unit": "ou", "period": "per"}
+    return result.results.select(
+        *(
+            pl.lit(pl.Series(values, dtype=pl.String)).gather(pl.col(ids[k])).alias(k)
+            for k, values in names.items()
+        ),
+        "status",
     )

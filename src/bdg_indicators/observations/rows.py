@@ -7,7 +7,7 @@ never row by row: a hint ("did you mean ...?") is computed once per distinct unk
 
 from __future__ import annotations
 
-import difflib
+import difflib  # noqa: F401  # tests count the did-you-mean searches through rows.difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from bdg_indicators import units as units_mod
-from bdg_indicators.errors import Location, Problem, Severity
+from bdg_indicators.errors import Location, Problem, Severity, did_you_mean
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import parse_period
 from bdg_indicators.spec import Spec, ValueKind
@@ -59,9 +59,9 @@ def _nfc(text: str) -> str:
 
 
 def _close(word: str, known: Sequence[str], what: str) -> str | None:
-    close = difflib.get_close_matches(word, list(known), n=1)
-    if close:
-        return f"did you mean `{close[0]}`?"
+    hint = did_you_mean(word, known)
+    if hint is not None:
+        return hint
     return None if not known or len(known) > 20 else f"known {what}: " + ", ".join(known)
 
 
@@ -106,8 +106,8 @@ class Checker:
 
     @property
     def items(self) -> dict[str, int]:
-        """Data item ids by name."""
-        return {d.id: i for i, d in enumerate(self.spec.data_items)}
+        """Data item ids by name (not the verdicts of ``achieved()``, which no file reports)."""
+        return {d.id: i for i, d in enumerate(self.spec.data_items) if d.verdicts_of is None}
 
     def columns_missing(self, frame: pl.DataFrame, file: str) -> bool:
         """Report missing and unused columns; whether a required one is missing."""

@@ -1,0 +1,174 @@
+"""Semantics real targets need (issue 7): verdicts counted through `achieved()`, chỉ tiêu
+assessed through several entries, one-sided "khoảng"."""
+
+from __future__ import annotations
+
+import textwrap
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+import pytest
+
+import bdg_indicators as bdg
+
+TREE = bdg.OrgUnitTree(
+    {
+        "h": bdg.OrgUnit(code="h", name="Huyện H", level="district"),
+        **{
+            c: bdg.OrgUnit(code=c, name=f"Xã {c}", level="commune", parent="h")
+            for c in ("x1", "x2", "x3")
+        },
+    }
+)
+
+SPEC = textwrap.dedent(
+    """\
+    bdg_spec: 1
+    id: test.semantics
+    title: {vi: Thử, en: Test}
+    data_items:
+      score: {label: Điểm, unit: point, aggregation: none}
+      num: {label: Tử số, unit: person}
+      den: {label: Mẫu số, unit: person}
+    indicators:
+      score_total: {label: Tổng điểm, formula: score, unit: point, better: higher}
+      cf_rate:
+        label: Tỷ lệ xã đạt chuẩn
+        formula: share(achieved("1.1"), level=commune)
+        unit: percent
+        better: higher
+      rate: {label: Tỷ lệ, formula: num / den, unit: percent, better: higher}
+      rate_low: {label: Tỷ lệ thấp, formula: num / den, unit: percent, better: lower}
+    goals:
+      - id: "1"
+        targets:
+          - id: "1.1"
+            indicator: score_total
+            milestones: [{every: 2019/2020, at_least: 800}]
+            source: {clause: a, verification: unverified}
+          - id: "1.2"
+            indicator: cf_rate
+            milestones: [{by: 2020, at_least: 50}]
+            source: {clause: a, verification: unverified}
+      - id: "2"
+        legal_targets:
+          "2.1": {rule: readings}
+        targets:
+          - id: "2.1a"
+            counts_as: "2.1"
+            indicator: rate
+            milestones: [{by: 2020, about: 60, tolerance: 2}]
+            source: {clause: b, verification: unverified}
+          - id: "2.1b"
+            counts_as: "2.1"
+            indicator: rate
+            milestones: [{by: 2020, about: 60, tolerance: 2, two_sided: true}]
+            source: {clause: b, verification: unverified}
+          - id: "2.2"
+            indicator: rate_low
+            milestones: [{by: 2020, about: 60, tolerance: 2}]
+            source: {clause: b, verification: unverified}
+    """
+)
+
+
+def frame(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["org_unit", "period", "data_item", "value"], orient="row")
+
+
+def by_key(result: Any) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(r["target"], r["org_unit"], r["period"]): r for r in result.to_dicts()}
+
+
+@pytest.fixture
+def spec() -> bdg.Spec:
+    return bdg.load_spec_text(SPEC)
+
+
+def test_share_of_communes_achieving_a_target(spec: bdg.Spec) -> None:
+    """ "Tỷ lệ xã đạt chuẩn" from the rule's own verdicts: x1 achieves (850 ≥ 800), x2 does not
+    (700); x3 has no score, so no verdict: it stays in the denominator as a member without a
+    value, and the district's share is partial (2 of 3 communes), 1/2 of those known."""
+    data = frame([("x1", "2020", "score", 850), ("x2", "2020", "score", 700)])
+    rows = by_key(bdg.evaluate(spec, data, org_units=TREE, targets=["1.1", "1.2"]))
+    assert rows[("1.1", "x1", "2020")]["status"] == "achieved"
+    assert rows[("1.1", "x2", "2020")]["status"] == "not_achieved"
+    district = rows[("1.2", "h", "2020")]
+    assert Fraction(district["value_num"], district["value_den"]) == 50
+    assert district["partial"] is True
+    assert (district["coverage_used"], district["coverage_expected"]) == (2, 3)
+    assert rows[("1.2", "x3", "2020")]["status"] == "no_data"
+
+
+def test_share_of_achieved_without_its_target_chosen(spec: bdg.Spec) -> None:
+    """Evaluating only the share still evaluates the target it counts."""
+    data = frame([(c, "2020", "score", 900) for c in ("x1", "x2", "x3")])
+    rows = by_key(bdg.evaluate(spec, data, org_units=TREE, targets=["1.2"]))
+    district = rows[("1.2", "h", "2020")]
+    assert Fraction(district["value_num"], district["value_den"]) == 100
+    assert district["partial"] is False
+    assert district["status"] == "achieved"
+
+
+def test_verdict_series_cannot_be_reported(spec: bdg.Spec) -> None:
+    """A data row for the verdict series is rejected with its row: it is computed, never read."""
+    data = frame([("x1", "2020", 'achieved("1.1")', 1), ("x1", "2020", "score", 900)])
+    obs = bdg.read_observations(data, spec, org_units=TREE)
+    assert obs.rows_used == 1
+    assert [p.code for p in obs.rejected] == ["unknown-data-item"]
+
+
+def test_achieved_of_an_unknown_target_is_located() -> None:
+    text = SPEC.replace('achieved("1.1")', 'achieved("1.9")')
+    problems = bdg.validate_spec_text(text, file="t.yaml").problems
+    (problem,) = [p for p in problems if p.is_error]
+    assert problem.code == "formula-unknown-name"
+    assert problem.location.line == 12
+
+
+def test_a_target_reading_its_own_verdict_is_refused() -> None:
+    text = SPEC.replace("        indicator: score_total\n", "        indicator: cf_rate\n", 1)
+    codes = [p.code for p in bdg.validate_spec_text(text, file="t.yaml").problems]
+    assert "formula-cycle" in codes
+
+
+@pytest.mark.parametrize(
+    ("num", "one_sided", "two_sided", "lower"),
+    [
+        (57, "not_achieved", "not_achieved", "achieved"),  # 57 < 58
+        (58, "achieved", "achieved", "achieved"),  # the end is included
+        (62, "achieved", "achieved", "achieved"),
+        (63, "achieved", "not_achieved", "not_achieved"),  # an excess is welcome only upward
+        (90, "achieved", "not_achieved", "not_achieved"),
+    ],
+)
+def test_about_is_one_sided_where_an_excess_is_welcome(
+    spec: bdg.Spec, num: int, one_sided: str, two_sided: str, lower: str
+) -> None:
+    """ "khoảng 60%" ± 2 of a rate that should rise is met from 58% up; `two_sided: true` keeps
+    both ends; of a rate that should fall, up to 62%."""
+    data = frame([("x1", "2020", "num", num), ("x1", "2020", "den", 100)])
+    rows = by_key(bdg.evaluate(spec, data, org_units=TREE, targets=["2.1a", "2.1b", "2.2"]))
+    statuses = [rows[(t, "x1", "2020")]["status"] for t in ("2.1a", "2.1b", "2.2")]
+    assert statuses == [one_sided, two_sided, lower]
+
+
+def test_readings_of_one_chi_tieu_are_counted_once(spec: bdg.Spec) -> None:
+    """Two readings of one chỉ tiêu count once: agreeing, their verdict; disagreeing,
+    undetermined (and not assessed)."""
+    data = frame(
+        [("x1", "2020", "num", 61), ("x1", "2020", "den", 100)]
+        + [("x2", "2020", "num", 70), ("x2", "2020", "den", 100)]
+    )
+    result = bdg.evaluate(spec, data, org_units=TREE, targets=["2.1a", "2.1b"])
+    legal = {
+        (r["org_unit"], r["legal_target"]): r for r in result.legal_verdicts().iter_rows(named=True)
+    }
+    assert legal[("x1", "2.1")]["status"] == "achieved"
+    assert legal[("x2", "2.1")]["status"] == "undetermined"
+    assert legal[("x2", "2.1")]["reason_code"] == "readings-disagree"
+    summary = {(r["org_unit"], r["goal"]): r for r in result.summary().iter_rows(named=True)}
+    x1, x2 = summary[("x1", None)], summary[("x2", None)]
+    assert (x1["targets"], x1["assessed"], x1["achieved"]) == (1, 1, 1)
+    assert (x2["targets"], x2["assessed"], x2["undetermined"]) == (1, 0, 1)
