@@ -470,6 +470,15 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+    """The hint ``did you mean `x`?`` naming the known word closest to ``word``, or ``None`` when
+    none is close (the one did-you-mean of every message)."""
+    import difflib  # only when a hint is needed
+
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
 class BdgError(Exception):
     """Base class of every exception raised by bdg_indicators.
 

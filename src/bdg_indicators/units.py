@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from .errors import Problem, UnitError
+from .errors import Problem, UnitError, did_you_mean
 
 __all__ = [
     "ONE",
@@ -190,13 +190,9 @@ def unit_info(text: str) -> UnitInfo:
 
 
 def _unit_hint(text: str) -> str:
-    import difflib
-
     names = sorted(set(_table()) | {src for src, _ in _ALIASES})
-    close = difflib.get_close_matches(text.strip(), names, n=1)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return "see the units reference in the docs for the names the library knows"
+    hint = did_you_mean(text.strip(), names)
+    return hint or "see the units reference in the docs for the names the library knows"
 
 
 def canonical_unit(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from bdg_indicators.engine.rollup import HOW, series_key
-from bdg_indicators.errors import BdgError, Location, Problem
+from bdg_indicators.errors import BdgError, Location, Problem, did_you_mean
 from bdg_indicators.periods import Period, parse_period
 from bdg_indicators.rules.change import absolute_change, annual_rate, relative_change
 from bdg_indicators.spec import Indicator, Milestone, Target
@@ -391,14 +391,11 @@ def _ids(
     if target not in ids:
         raise _problem("unknown-target", f"no target `{target}` in {cat.spec.id}", cat.spec.id)
     if org_unit not in cat.org_units.index:
-        import difflib
-
-        close = difflib.get_close_matches(org_unit, list(cat.org_units.codes), n=1)
         raise _problem(
             "unknown-org-unit",
             f"unknown org unit `{org_unit}`",
             cat.spec.id,
-            f"did you mean `{close[0]}`?" if close else None,
+            did_you_mean(org_unit, cat.org_units.codes),
         )
     when = period if isinstance(period, Period) else parse_period(period)
     per = cat.periods.id(when)
