@@ -158,8 +158,12 @@ def test_readings_of_one_chi_tieu_are_counted_once(spec: bdg.Spec) -> None:
     """Two readings of one chỉ tiêu count once: agreeing, their verdict; disagreeing,
     undetermined (and not assessed)."""
     data = frame(
-        [("x1", "2020", "num", 61), ("x1", "2020", "den", 100)]
-        + [("x2", "2020", "num", 70), ("x2", "2020", "den", 100)]
+        [
+            ("x1", "2020", "num", 61),
+            ("x1", "2020", "den", 100),
+            ("x2", "2020", "num", 70),
+            ("x2", "2020", "den", 100),
+        ]
     )
     result = bdg.evaluate(spec, data, org_units=TREE, targets=["2.1a", "2.1b"])
     legal = {
@@ -172,3 +176,101 @@ def test_readings_of_one_chi_tieu_are_counted_once(spec: bdg.Spec) -> None:
     x1, x2 = summary[("x1", None)], summary[("x2", None)]
     assert (x1["targets"], x1["assessed"], x1["achieved"]) == (1, 1, 1)
     assert (x2["targets"], x2["assessed"], x2["undetermined"]) == (1, 0, 1)
+
+
+POPULATION = textwrap.dedent(
+    """\
+    bdg_spec: 1
+    id: test.population
+    title: {vi: Thử, en: Test}
+    data_items:
+      staff: {label: Cán bộ, unit: person, aggregation: stock}
+      female_staff: {label: Cán bộ nữ, unit: person, aggregation: stock, part_of: staff}
+      female_leaders: {label: Lãnh đạo nữ, unit: person, aggregation: stock}
+    indicators:
+      women_30pct:
+        label: Cơ quan có từ 30% nữ trở lên
+        formula: female_staff / staff >= 30%
+        unit: yes_no
+        better: higher
+      has_female_leader:
+        label: Có ít nhất 1 lãnh đạo nữ
+        formula: female_leaders >= 1
+        unit: yes_no
+        better: higher
+    goals:
+      - id: "1"
+        targets:
+          - id: "1.3"
+            indicator: has_female_leader
+            applies_to: {levels: [agency], where: women_30pct}
+            milestones: [{from: 2023, equals: true}]
+            source: {clause: a, verification: unverified}
+    """
+)
+AGENCIES = bdg.OrgUnitTree(
+    {
+        "qn": bdg.OrgUnit(code="qn", name="Tỉnh Q", level="province"),
+        **{
+            a: bdg.OrgUnit(code=a, name=f"Sở {a}", level="agency", parent="qn")
+            for a in ("a1", "a2", "a3", "a4", "a5")
+        },
+    }
+)
+
+
+def test_population_decides_who_a_target_applies_to() -> None:
+    """ "Agencies where women are 30% or more of the staff must have at least one woman leader":
+    judged at agencies only; outside the population not applicable (the value kept); where the
+    condition is unknown, no data; exactly 30% is inside ("từ 30% trở lên")."""
+    rows = [
+        ("a1", 100, 40, 1),  # inside, has one: achieved
+        ("a2", 100, 35, 0),  # inside, none: not achieved
+        ("a3", 100, 20, 0),  # outside: not applicable
+        ("a5", 100, 30, 1),  # exactly 30%: inside
+    ]
+    data = frame(
+        [
+            (a, "2023", item, value)
+            for a, staff, female, leaders in rows
+            for item, value in (
+                ("staff", staff),
+                ("female_staff", female),
+                ("female_leaders", leaders),
+            )
+        ]
+        + [("a4", "2023", "female_leaders", 0)]  # staff unknown
+    )
+    result = by_key(bdg.evaluate(bdg.load_spec_text(POPULATION), data, org_units=AGENCIES))
+    status = {
+        ou: result[("1.3", ou, "2023")]["status"] for ou in ("qn", "a1", "a2", "a3", "a4", "a5")
+    }
+    assert status == {
+        "qn": "not_applicable",
+        "a1": "achieved",
+        "a2": "not_achieved",
+        "a3": "not_applicable",
+        "a4": "no_data",
+        "a5": "achieved",
+    }
+    assert result[("1.3", "qn", "2023")]["reason_code"] == "level-not-judged"
+    assert result[("1.3", "a3", "2023")]["reason_code"] == "outside-population"
+    assert result[("1.3", "a3", "2023")]["value_num"] == 0  # the value is kept for the audit
+    assert result[("1.3", "a4", "2023")]["reason_code"] == "population-unknown"
+
+
+def test_population_must_name_a_yes_no_indicator_and_known_levels() -> None:
+    """`where` names a yes/no indicator of the spec, `levels` org-unit levels."""
+
+    def errors(text: str) -> list[bdg.Problem]:
+        return [p for p in bdg.validate_spec_text(text, file="t.yaml").problems if p.is_error]
+
+    (unknown,) = errors(POPULATION.replace("where: women_30pct", "where: staff_rate"))
+    assert (unknown.code, unknown.location.line) == ("unknown-reference", 24)
+    numeric = POPULATION.replace(
+        "\ngoals:",
+        "\n  staff_total: {label: Cán bộ, formula: staff, unit: person, better: higher}\ngoals:",
+    ).replace("where: women_30pct", "where: staff_total")
+    assert [p.code for p in errors(numeric)] == ["formula-type"]
+    (level,) = errors(POPULATION.replace("levels: [agency]", "levels: [agencies]"))
+    assert "agency" in (level.hint or "")

@@ -279,6 +279,11 @@ class TargetDoc:
     remove: str | None = field(
         "In a spec that extends another: remove this target, for the reason given.", default=None
     )
+    applies_to: PopulationDoc | None = field(
+        "Who the target applies to: `levels` it is judged at, and `where`, a yes/no indicator "
+        "an org unit must meet at the period. Elsewhere the verdict is not applicable.",
+        default=None,
+    )
     counted: bool | None = field(
         "`false`: a figure the framework reports beside its chỉ tiêu (a budget, a count of "
         "models), evaluated and shown but not one of its chỉ tiêu: not counted by `bdg specs` "
@@ -289,6 +294,21 @@ class TargetDoc:
         "The chỉ tiêu this entry assesses, when the document counts several entries as one "
         "(2351/QĐ-TTg's chỉ tiêu 1 of goal 1 names three bodies: entries 1.1a-c, "
         '`counts_as: "1.1"`).',
+        default=None,
+    )
+
+
+@attrs.define(kw_only=True)
+class PopulationDoc:
+    """Who a target applies to."""
+
+    levels: list[str] | None = field(
+        "The org-unit levels it is judged at, e.g. `[agency]` (default: every level).",
+        default=None,
+    )
+    where: str | None = field(
+        "A yes/no indicator an org unit must meet at the period, e.g. an indicator "
+        '`female_staff / staff >= 30%` for "cơ quan có từ 30% nữ trở lên".',
         default=None,
     )
 
@@ -362,6 +382,7 @@ DOC_CLASSES: tuple[type, ...] = (
     IndicatorDoc,
     GoalDoc,
     LegalTargetDoc,
+    PopulationDoc,
     TargetDoc,
     TargetAmendmentDoc,
     MilestoneDoc,

@@ -51,6 +51,7 @@ __all__ = [
     "Label",
     "LegalTarget",
     "Milestone",
+    "Population",
     "RemovedTarget",
     "Source",
     "Spec",
@@ -434,6 +435,18 @@ class TargetAmendment:
 
 
 @attrs.frozen(kw_only=True)
+class Population:
+    """Who a target applies to: the org-unit levels it is judged at, and a condition an org unit
+    must meet at a period ("agencies where women are 30% or more of the staff must have at least
+    one woman leader"). Elsewhere its verdict is ``not_applicable``, not no data."""
+
+    levels: tuple[str, ...] = ()
+    """The levels it is judged at (empty: every level)."""
+    where: str | None = None
+    """A yes/no indicator an org unit must meet at the period for the target to apply."""
+
+
+@attrs.frozen(kw_only=True)
 class Target:
     """A target ("chỉ tiêu"), judged on one indicator through dated milestones."""
 
@@ -454,6 +467,8 @@ class Target:
     counted: bool = True
     """``False`` for a figure reported beside the chỉ tiêu (a budget, a count of models):
     evaluated and shown, never counted as a chỉ tiêu."""
+    applies_to: Population | None = None
+    """Who the target applies to (``None``: every org unit it has values for)."""
 
     @property
     def legal_id(self) -> str:

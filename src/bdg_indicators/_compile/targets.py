@@ -13,6 +13,7 @@ from bdg_indicators._document import (
     TargetDoc,
 )
 from bdg_indicators.formulas import achieved_target
+from bdg_indicators.orgunits import LEVELS
 from bdg_indicators.spec import (
     Amendment,
     Goal,
@@ -20,6 +21,7 @@ from bdg_indicators.spec import (
     IssuingDocument,
     Label,
     LegalTarget,
+    Population,
     Target,
     TargetAmendment,
     TargetRule,
@@ -74,6 +76,7 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
     compiled = milestones(ctx, doc.milestones or [], entry, ("milestones",), indicator)
     amended = _amendments(ctx, entry, indicator)
     own = source(ctx, doc.source, entry, ("source",)) if doc.source else None
+    ok &= _population_ok(ctx, entry)
     if not ok or amended is None or own is None:
         return None
     return Target(
@@ -86,6 +89,7 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
         amendments=amended,
         counts_as=doc.counts_as,
         counted=doc.counted is not False,
+        applies_to=population(ctx, entry),
     )
 
 
@@ -276,3 +280,41 @@ def achieved_cycles(ctx: Context, goals: tuple[Goal, ...]) -> None:
 
 def _goal_of(goals: tuple[Goal, ...], tid: str) -> str:
     return next(g.id for g in goals if any(t.id == tid for t in g.targets))
+
+
+def population(ctx: Context, entry: Located) -> Population | None:
+    """Who the target applies to (checked by ``_population_ok``)."""
+    doc: TargetDoc = entry.value
+    if doc.applies_to is None:
+        return None
+    return Population(levels=tuple(doc.applies_to.levels or ()), where=doc.applies_to.where)
+
+
+def _population_ok(ctx: Context, entry: Located) -> bool:
+    """The levels are org-unit levels; ``where`` names a yes/no indicator."""
+    doc: TargetDoc = entry.value
+    if doc.applies_to is None:
+        return True
+    ok = True
+    for i, level in enumerate(doc.applies_to.levels or ()):
+        if level not in LEVELS:
+            ok = False
+            ctx.unknown(level, LEVELS, entry.at("applies_to", "levels", i), "org-unit level")
+    where = doc.applies_to.where
+    if where is not None:
+        at = entry.at("applies_to", "where")
+        if where not in ctx.merged.indicators:
+            ctx.unknown(where, ctx.merged.indicators, at, "indicator")
+            return False
+        compiled = ctx.compiled.get(where)
+        if compiled is not None and compiled.unit != "boolean":
+            ctx.error(
+                "formula-type",
+                f"`where` names indicator `{where}`, which is not yes/no",
+                at,
+                "give it `unit: yes_no` and a condition as formula, e.g. "
+                "`female_staff / staff >= 30%`",
+            )
+            return False
+        ok &= compiled is not None
+    return ok

@@ -29,6 +29,7 @@ from .achieved import with_verdicts
 from .backend import Backend
 from .catalogue import Catalogue
 from .judge import judge, variant_limits
+from .population import with_population
 from .progress import settle
 from .rollup import expected_table, leaf_rows, own_rows, roll_up
 from .schedule import build_schedule
@@ -114,6 +115,7 @@ def run(
         judge(cat, engine.lazy(variants), bound, schedule, engine, method)
     ).with_row_index("_row")
     results = settle(results, variant_limits(cat))
+    results = with_population(cat, results, needed)
     results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares

@@ -158,6 +158,22 @@ REASONS: dict[str, Reason] = {
             "mục tiêu bằng giá trị ban đầu, không cần tăng hay giảm: dùng phương pháp tuyến tính",
             "the goal equals the baseline, so no growth is required: the linear method decides",
         ),
+        # --- who a target applies to
+        _reason(
+            "level-not-judged",
+            "chỉ tiêu chỉ đánh giá ở cấp {s}",
+            "the target is judged at level {s} only",
+        ),
+        _reason(
+            "outside-population",
+            "đơn vị không thuộc đối tượng của chỉ tiêu: không đạt điều kiện {s}",
+            "the org unit is outside the target's population: {s} is not met",
+        ),
+        _reason(
+            "population-unknown",
+            "không biết đơn vị có thuộc đối tượng của chỉ tiêu không: không có số liệu cho {s}",
+            "whether the org unit is in the target's population is unknown: no data for {s}",
+        ),
         # --- a chỉ tiêu assessed through several entries
         _reason(
             "no-entry-applies",

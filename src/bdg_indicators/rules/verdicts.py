@@ -12,6 +12,12 @@
 
 The inputs are column expressions (booleans, texts);
 [`ladder`][bdg_indicators.rules.verdicts.ladder] combines them.
+
+Before the ladder's verdict stands, a target with a population (``applies_to``) is checked by
+[`population_step`][bdg_indicators.rules.verdicts.population_step]: at an org unit of another
+level, ``not_applicable`` (``level-not-judged``); where its condition is not met,
+``not_applicable`` (``outside-population``); where the condition has no value, ``no_data``
+(``population-unknown``). A result to which no milestone applies stays as it is.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import attrs
 
 from .statuses import Status
 
-__all__ = ["Case", "ladder"]
+__all__ = ["Case", "ladder", "population_step"]
 
 
 @attrs.frozen(kw_only=True)
@@ -101,4 +107,28 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
         status = nw.when(hit).then(_text(this_status.value)).otherwise(status)
         code = nw.when(hit).then(this_code).otherwise(code)
         subject = nw.when(hit).then(this_subject).otherwise(subject)
+    return status, code, subject
+
+
+def population_step(
+    status: Any, code: Any, subject: Any, *, level_ok: Any, inside: Any, levels: Any, where: Any
+) -> tuple[Any, Any, Any]:
+    """(status, reason code, reason subject) after the target's population: ``level_ok`` is
+    whether the org unit's level is one the target is judged at, ``inside`` whether it meets
+    the condition (null: unknown, or no condition); ``levels`` and ``where`` name them."""
+    import narwhals as nw
+
+    applies = status != Status.NOT_APPLICABLE.value
+    off_level = applies & ~level_ok
+    unknown = applies & level_ok & ~where.is_null() & inside.is_null()
+    outside = applies & level_ok & (inside == False)  # noqa: E712 - a column expression
+    steps = [
+        (off_level, Status.NOT_APPLICABLE, "level-not-judged", levels),
+        (unknown, Status.NO_DATA, "population-unknown", where),
+        (outside.fill_null(False), Status.NOT_APPLICABLE, "outside-population", where),
+    ]
+    for when, this_status, this_code, this_subject in reversed(steps):
+        status = nw.when(when).then(_text(this_status.value)).otherwise(status)
+        code = nw.when(when).then(_text(this_code)).otherwise(code)
+        subject = nw.when(when).then(this_subject).otherwise(subject)
     return status, code, subject

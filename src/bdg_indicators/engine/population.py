@@ -1,0 +1,133 @@
+"""Who a target applies to: the levels it is judged at and the condition an org unit must meet.
+
+A target's ``applies_to`` names the org-unit levels it is judged at and, in ``where``, a yes/no
+indicator ("cơ quan có từ 30% nữ trở lên"). The condition is evaluated over the same
+observations as a target of its own ("met at every period"), and its verdicts decide, through
+[`rules.verdicts.population_step`][bdg_indicators.rules.verdicts.population_step], whether each
+result stands, is not applicable (another level; condition not met) or has no data (condition
+unknown). The values are kept, so an auditor sees what an org unit outside the population had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import narwhals as nw
+
+from bdg_indicators.periods import parse_period
+from bdg_indicators.rules.statuses import Status
+from bdg_indicators.rules.verdicts import population_step
+from bdg_indicators.spec import (
+    Comparison,
+    ComparisonOp,
+    Milestone,
+    Target,
+    Threshold,
+    When,
+    WhenKind,
+)
+
+from .catalogue import Catalogue
+
+__all__ = ["condition_target", "with_population"]
+
+_ALWAYS = When(kind=WhenKind.FROM, period=parse_period("1900"))
+
+
+def condition_target(target: Target) -> Target:
+    """The condition of ``target``'s population as a target of its own: its ``where``
+    indicator, met at every period."""
+    assert target.applies_to is not None
+    assert target.applies_to.where is not None
+    met = Comparison(op=ComparisonOp.EQUALS, threshold=Threshold(value=True, text="true"))
+    return Target(
+        id=f"{target.id} (applies_to)",
+        label=target.label,
+        indicator=target.applies_to.where,
+        milestones=(Milestone(when=_ALWAYS, condition=met),),
+        source=target.source,
+    )
+
+
+def with_population(
+    cat: Catalogue, results: Any, evaluate: Callable[[Sequence[Target]], Any]
+) -> Any:
+    """``results`` (Polars, by ids) with each target's population applied."""
+    import polars as pl
+
+    scoped = [(tid, t) for tid, t in enumerate(cat.targets) if t.applies_to is not None]
+    if not scoped:
+        return results
+    inside = _inside(cat, scoped, evaluate)
+    levels = cat.org_units.levels
+    allowed = pl.Series(
+        [
+            tid * len(levels) + ou
+            for tid, t in scoped
+            for ou, level in enumerate(levels)
+            if t.applies_to is not None
+            and (not t.applies_to.levels or level is None or level in t.applies_to.levels)
+        ],
+        dtype=pl.Int64,
+    )
+    named = {
+        tid: (", ".join(t.applies_to.levels), t.applies_to.where)
+        for tid, t in scoped
+        if t.applies_to is not None
+    }
+    scoped_ids = pl.Series([tid for tid, _ in scoped], dtype=pl.Int32)
+    frame = results.join(inside, on=["tid", "ou", "per"], how="left").with_columns(
+        (pl.col("tid").cast(pl.Int64) * len(levels) + pl.col("ou")).is_in(allowed).alias("_ok"),
+        pl.col("tid")
+        .replace_strict({k: v[0] for k, v in named.items()}, default=None, return_dtype=pl.String)
+        .alias("_levels"),
+        pl.col("tid")
+        .replace_strict({k: v[1] for k, v in named.items()}, default=None, return_dtype=pl.String)
+        .alias("_where"),
+    )
+    frame = nw.from_native(frame, eager_only=True)
+    status, code, subject = population_step(
+        nw.col("status"),
+        nw.col("reason_code"),
+        nw.col("reason_subject"),
+        level_ok=nw.col("_ok"),
+        inside=nw.col("_inside"),
+        levels=nw.col("_levels"),
+        where=nw.col("_where"),
+    )
+    scoped_rows = nw.col("tid").is_in(scoped_ids.to_list())
+    updated = frame.with_columns(
+        nw.when(scoped_rows).then(status).otherwise(nw.col("status")).alias("status"),
+        nw.when(scoped_rows).then(code).otherwise(nw.col("reason_code")).alias("reason_code"),
+        nw.when(scoped_rows)
+        .then(subject)
+        .otherwise(nw.col("reason_subject"))
+        .alias("reason_subject"),
+    )
+    return updated.drop("_ok", "_inside", "_levels", "_where").to_native()
+
+
+def _inside(cat: Catalogue, scoped: list[tuple[int, Target]], evaluate: Any) -> Any:
+    """(tid, ou, per, _inside) for the targets with a condition: whether it is met."""
+    import polars as pl
+
+    with_where = [(tid, t) for tid, t in scoped if t.applies_to and t.applies_to.where]
+    schema = {"tid": pl.Int32, "ou": pl.Int32, "per": pl.Int32, "_inside": pl.Boolean}
+    if not with_where:
+        return pl.DataFrame(schema=schema)
+    conditions = {condition_target(t).id: tid for tid, t in with_where}
+    found = evaluate([condition_target(t) for _, t in with_where])
+    periods = {str(p): i for i, p in enumerate(cat.periods.periods)}
+    units = cat.org_units.index
+    judged = found.filter(
+        pl.col("status").is_in([Status.ACHIEVED.value, Status.NOT_ACHIEVED.value])
+        & pl.col("org_unit").is_in(list(units))
+        & pl.col("period").is_in(list(periods))
+    )
+    return judged.select(
+        pl.col("target").replace_strict(conditions, return_dtype=pl.Int32).alias("tid"),
+        pl.col("org_unit").replace_strict(units, return_dtype=pl.Int32).alias("ou"),
+        pl.col("period").replace_strict(periods, return_dtype=pl.Int32).alias("per"),
+        (pl.col("status") == Status.ACHIEVED.value).alias("_inside"),
+    )
