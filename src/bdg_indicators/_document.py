@@ -389,7 +389,31 @@ DOC_CLASSES: tuple[type, ...] = (
     ComparisonDoc,
 )
 
-for _cls in (LabelDoc, *DOC_CLASSES):
+
+# ---------------------------------------------------------------- org-unit files
+
+
+class AttributeValue(str):
+    """An org-unit attribute's value: text, a number or yes/no, kept as text."""
+
+
+@attrs.define(kw_only=True)
+class OrgUnitDoc:
+    """One org unit of an org-unit file (``bdg_org_units: 1``)."""
+
+    code: str = field("Its code, kept as text (`01` keeps its zero), e.g. `62`.")
+    name: str = field("Its name, e.g. `Tỉnh Kon Tum`.")
+    level: str = field("Its level: `country`, `province`, `district` or `commune`.")
+    parent: str | None = field("The code of the org unit it is part of.", default=None)
+    attributes: dict[str, AttributeValue | None] | None = field(
+        "Attributes milestones may depend on: name -> value.", default=None
+    )
+
+
+FILE_CLASSES: tuple[type, ...] = (*DOC_CLASSES, OrgUnitDoc)
+"""Every structured class of the file formats: spec files and org-unit files."""
+
+for _cls in (LabelDoc, *FILE_CLASSES):
     attrs.resolve_types(_cls)  # real types instead of strings, for the walker and the schema
 
 
@@ -444,6 +468,14 @@ def _bool(value: Any, _: Any) -> bool:
     raise _WrongType(f"expected `true` or `false`, found {_describe(value)}")
 
 
+def _attribute_value(value: Any, _: Any) -> AttributeValue | None:
+    if value is None or isinstance(value, str | bool):
+        return None if value is None else AttributeValue(value)
+    if isinstance(value, YamlNumber):
+        return AttributeValue(value.text)
+    raise _WrongType(f"expected text, found {_describe(value)}")
+
+
 def _label(value: Any, _: Any) -> LabelDoc:
     if isinstance(value, str | YamlNumber):
         return LabelDoc(vi=_str(value, str))
@@ -492,6 +524,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(RawValue, _raw)
+    conv.register_structure_hook(AttributeValue, _attribute_value)
     conv.register_structure_hook_func(_is_literal, _literal)
 
     def checked(kind: type, factory: Callable[..., Any]) -> Callable[[Any], Any]:
@@ -512,7 +545,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_dict, checked(dict, mapping_structure_factory))
     conv.register_structure_hook(LabelDoc, _label)
 
-    for cls in DOC_CLASSES:
+    for cls in FILE_CLASSES:
         renames = {
             a.name: override(rename=yaml_key(a)) for a in attrs.fields(cls) if yaml_key(a) != a.name
         }

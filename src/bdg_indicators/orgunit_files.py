@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ._yaml import YamlNumber, decode_text, read_yaml
+from ._document import OrgUnitDoc, structure
+from ._yaml import Document, decode_text, read_yaml
 from .errors import Location, OrgUnitError, Problem
 from .orgunits import LEVELS, OrgUnit, OrgUnitTree
 
@@ -96,14 +97,6 @@ def _build(rows: list[tuple[dict[str, Any], Location]], problems: list[Problem])
     return OrgUnitTree(units)
 
 
-def _is_nested(value: Any) -> bool:
-    return isinstance(value, dict | list)
-
-
-def _scalar(value: Any) -> Any:
-    return value.text if isinstance(value, YamlNumber) else value
-
-
 Rows = list[tuple[dict[str, Any], Location]]
 
 
@@ -134,43 +127,24 @@ def _csv_rows(text: str, display: str, problems: list[Problem]) -> Rows:
     return rows
 
 
-def _yaml_item(doc: Any, index: int, item: Any, problems: list[Problem]) -> dict[str, Any] | None:
-    """One entry of ``org_units``, or ``None`` (with its problems)."""
-    at = doc.locate(("org_units", index))
-    if not isinstance(item, dict):
-        problems.append(Problem(code="wrong-type", message="expected a mapping", location=at))
-        return None
-    for key in sorted(set(item) - {"code", "name", "level", "parent", "attributes"}):
-        problems.append(
-            Problem(
-                code="unknown-key",
-                message=f"unknown key `{key}`",
-                location=doc.locate(("org_units", index, key), key=True),
-            )
-        )
-    attributes = item.get("attributes") or {}
-    # code, name, level and parent are text; attributes a mapping of text
-    nested: list[tuple[str, ...]] = [
-        (k,) for k, v in item.items() if k != "attributes" and _is_nested(v)
-    ]
-    if not isinstance(attributes, dict):
-        nested.append(("attributes",))
-    else:
-        nested += [("attributes", k) for k, v in attributes.items() if _is_nested(v)]
-    for sub in nested:
-        problems.append(
-            Problem(
-                code="wrong-type",
-                message=f"`{'.'.join(sub)}` must be "
-                + ("a mapping" if sub == ("attributes",) else "text"),
-                location=doc.locate(("org_units", index, *sub)),
-            )
-        )
-    if nested:
+def _yaml_item(
+    doc: Document, index: int, item: Any, problems: list[Problem]
+) -> dict[str, Any] | None:
+    """One entry of ``org_units``, or ``None`` (with its problems).
+
+    Entries are structured by the converter that structures spec files, so that a wrong type, an
+    unknown or a missing key is reported with the same code, location and hint.
+    """
+    unit, found = structure(item, OrgUnitDoc, ("org_units", index), doc)
+    problems.extend(found)
+    if unit is None:
         return None
     return {
-        **{k: _scalar(v) for k, v in item.items() if k != "attributes"},
-        "attributes": {k: _scalar(v) for k, v in attributes.items()},
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "parent": unit.parent,
+        "attributes": dict(unit.attributes or {}),
     }
 
 
