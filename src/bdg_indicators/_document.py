@@ -617,6 +617,9 @@ def _collect(
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         known = [yaml_key(a) for a in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
+            if (*path, key) in doc.decimal_commas and isinstance(value, dict):
+                problems.append(_decimal_comma(doc, doc.decimal_commas[(*path, key)], value, key))
+                continue
             suggestion = did_you_mean(key, known) or "known keys: " + ", ".join(
                 f"`{k}`" for k in known
             )
@@ -674,6 +677,19 @@ def _collect(
     elif not isinstance(exc, _WrongType):
         code = "invalid-value"
     problems.append(Problem(code=code, message=str(exc), location=doc.locate(path), hint=hint))
+
+
+def _decimal_comma(doc: Document, number_path: Path, value: dict[Any, Any], key: str) -> Problem:
+    """The unknown key ``5`` of ``{more_than: 87,5}``: a number written with a decimal comma."""
+    number = value.get(number_path[-1])
+    text = number.text if isinstance(number, YamlNumber) else str(number)
+    return Problem(
+        code="unknown-key",
+        message=f"unknown key `{key}`: `{text},{key}` is read as the number {text} and a key "
+        f"`{key}`",
+        location=doc.locate(number_path),
+        hint=f"write {text}.{key} (a decimal point: YAML reads `{text},{key}` as two entries)",
+    )
 
 
 def _field_doc(attribute: attrs.Attribute[Any] | None) -> str | None:

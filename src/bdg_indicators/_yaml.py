@@ -77,6 +77,10 @@ class Document:
     """1-based (line, column) of the key whose value is at that path."""
     problems: tuple[Problem, ...]
     """Problems found while reading."""
+    decimal_commas: dict[Path, Path] = attrs.field(factory=dict)
+    """Keys of flow mappings that look like the decimals of a number written with a comma: in
+    ``{more_than: 87,5}`` YAML reads ``more_than: 87`` and a key ``5``. The path of each such key,
+    to the path of the number before it."""
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
         """Where the value (or its key) at ``path`` is, or its nearest located ancestor."""
@@ -190,6 +194,10 @@ class _Frame:
     pending_key_at: tuple[int, int] | None = None
     have_key: bool = False
     key_lines: dict[Any, int] = attrs.Factory(dict)
+    flow: bool = False
+    """Whether it is a flow mapping (``{a: 1, b: 2}``)."""
+    last_path: Path | None = None
+    """The path of the last value attached, when that was a plain number."""
 
 
 class _Abort(Exception):
@@ -201,6 +209,7 @@ class _Reader:
         self.file = file
         self.values: dict[Path, tuple[int, int]] = {}
         self.keys: dict[Path, tuple[int, int]] = {}
+        self.decimal_commas: dict[Path, Path] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -300,7 +309,10 @@ class _Reader:
                 )
                 assert parent is not None
                 parent.pending_key, parent.pending_key_at, parent.have_key = None, at, True
-            stack.append(_Frame(container=container, path=child_path, start=at, is_key=is_key))
+            flow = isinstance(event, yaml.MappingStartEvent) and event.flow_style is True
+            stack.append(
+                _Frame(container=container, path=child_path, start=at, is_key=is_key, flow=flow)
+            )
         return root
 
     @staticmethod
@@ -343,6 +355,8 @@ class _Reader:
             elif isinstance(key, bool) or key is None:
                 key = "null" if key is None else str(key).lower()
             frame.pending_key, frame.pending_key_at, frame.have_key = key, at, True
+            if frame.flow and frame.last_path is not None and re.fullmatch(r"[0-9]+", str(key)):
+                self.decimal_commas[(*frame.path, key)] = frame.last_path
             return
         key, key_at = frame.pending_key, frame.pending_key_at
         frame.have_key = False
@@ -365,6 +379,7 @@ class _Reader:
         self.keys[path] = key_at
         self.values[path] = at
         frame.container[key] = value
+        frame.last_path = path if isinstance(value, YamlNumber) else None
 
 
 def read_yaml(text: str, file: str | None = None) -> Document:
@@ -404,4 +419,5 @@ def read_yaml(text: str, file: str | None = None) -> Document:
         values=reader.values,
         keys=reader.keys,
         problems=tuple(reader.problems),
+        decimal_commas=reader.decimal_commas,
     )
