@@ -1359,13 +1359,16 @@ def _attainment(
     if goal is None or value is None or milestone is None:
         return {"attainment_pct": None, "margin": None}
     condition = milestone.condition
-    floor = isinstance(condition, Comparison) and condition.op in (
-        ComparisonOp.AT_LEAST,
-        ComparisonOp.MORE_THAN,
+    # a one-sided "khoảng" is its one end: a floor where a higher value is welcome
+    one_sided = isinstance(condition, Comparison) and condition.welcome is not None
+    floor = isinstance(condition, Comparison) and (
+        condition.op in (ComparisonOp.AT_LEAST, ComparisonOp.MORE_THAN)
+        or (one_sided and condition.welcome is Better.HIGHER)
     )
     attainment = value / goal * 100 if floor and goal > 0 else None
     ranged = isinstance(condition, Comparison) and (
-        condition.op in (ComparisonOp.ABOUT, ComparisonOp.BETWEEN)
+        condition.op is ComparisonOp.BETWEEN
+        or (condition.op is ComparisonOp.ABOUT and not one_sided)
         or isinstance(condition.threshold.value, bool)
     )
     return {"attainment_pct": attainment, "margin": None if ranged else value - goal}

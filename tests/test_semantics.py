@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 import bdg_indicators as bdg
+import bdg_indicators.describe as bdg_describe
 
 TREE = bdg.OrgUnitTree(
     {
@@ -274,3 +275,59 @@ def test_population_must_name_a_yes_no_indicator_and_known_levels() -> None:
     assert [p.code for p in errors(numeric)] == ["formula-type"]
     (level,) = errors(POPULATION.replace("levels: [agency]", "levels: [agencies]"))
     assert "agency" in (level.hint or "")
+
+
+YEAR_ON_YEAR = textwrap.dedent(
+    """\
+    bdg_spec: 1
+    id: test.yoy
+    title: {vi: Thử, en: Test}
+    data_items:
+      marriages: {label: Số cuộc tảo hôn, unit: case}
+    indicators:
+      count: {label: Số cuộc tảo hôn, formula: marriages, unit: case, better: lower}
+    goals:
+      - id: "1"
+        targets:
+          - id: "13"
+            indicator: count
+            milestones:
+              - every: 2025/2030
+                reduce_by: [2 percent, 3 percent]
+                change: relative
+                base: previous
+            source: {clause: a, verification: unverified}
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "status"),
+    [
+        (1000, 980, "achieved"),  # exactly 2% fewer than the year before
+        (1000, 981, "not_achieved"),  # 1.9%
+        (1000, 900, "achieved"),  # 10%: beyond the range's upper end, a faster fall is welcome
+        (1000, 1010, "not_achieved"),
+    ],
+)
+def test_year_on_year_change_with_a_range(before: int, after: int, status: str) -> None:
+    """ "Giảm … từ 2 đến 3% hằng năm" (23/QĐ-TTg chỉ tiêu 13): each year against the year before,
+    at least the lower end of the range, exactly."""
+    data = frame([("x", "2025", "marriages", before), ("x", "2026", "marriages", after)])
+    rows = by_key(bdg.evaluate(bdg.load_spec_text(YEAR_ON_YEAR), data))
+    assert rows[("13", "x", "2026")]["status"] == status
+    assert rows[("13", "x", "2026")]["base_period"] == "2025"
+
+
+def test_year_on_year_base_missing_and_description() -> None:
+    """Without the year before there is no verdict; the milestone reads as the text does."""
+    spec = bdg.load_spec_text(YEAR_ON_YEAR)
+    rows = by_key(bdg.evaluate(spec, frame([("x", "2027", "marriages", 5)])))
+    assert rows[("13", "x", "2027")]["reason_code"] == "base-missing"
+    target = spec.target("13")
+    (milestone,) = target.milestones
+    text = bdg_describe.describe_milestone(milestone, spec.indicator("count"), "vi")
+    assert "giảm từ 2 đến 3% so với kỳ trước" in text
+    bad = YEAR_ON_YEAR.replace("[2 percent, 3 percent]", "[3 percent, 2 percent]")
+    errors = [p for p in bdg.validate_spec_text(bad, file="t.yaml").problems if p.is_error]
+    assert [p.code for p in errors] == ["invalid-value"]

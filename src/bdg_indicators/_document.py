@@ -64,6 +64,11 @@ class RawValue:
 
 
 @attrs.define(kw_only=True)
+class AmountDoc(RawValue):
+    """The amount of a change as written: a value, or a range `[low, high]`."""
+
+
+@attrs.define(kw_only=True)
 class DocumentDoc:
     """An issuing document (decision, resolution, plan, report)."""
 
@@ -220,17 +225,23 @@ class MilestoneDoc:
     tolerance: RawValue | None = field("Allowed distance for `about`.", default=None)
     between: list[RawValue] | None = field("`[low, high]`, both included.", default=None)
     equals: RawValue | None = field("Equal to (yes/no targets: `true`).", default=None)
-    increase_by: RawValue | None = field(
-        "Increase by at least this much since `base`.", default=None
+    increase_by: AmountDoc | None = field(
+        'Increase by at least this much since `base`, or a range `[low, high]` ("từ 2 đến 3%": '
+        "at least `low`; `high` is shown).",
+        default=None,
     )
-    reduce_by: RawValue | None = field("Reduce by at least this much since `base`.", default=None)
+    reduce_by: AmountDoc | None = field(
+        "Reduce by at least this much since `base`, or a range `[low, high]`.", default=None
+    )
     change: Literal["relative", "absolute"] | None = field(
         "For `increase_by`/`reduce_by` (required): `relative` (% of the base value) or `absolute` "
         "(in the indicator's unit: percentage points for a percent indicator).",
         default=None,
     )
     base: str | None = field(
-        'For `increase_by`/`reduce_by`: the base period ("so với năm 2018").', default=None
+        'For `increase_by`/`reduce_by`: the base period ("so với năm 2018"), or `previous`: the '
+        'period before each one judged ("mỗi năm so với năm trước").',
+        default=None,
     )
     each_criterion: ComparisonDoc | None = field(
         "Score rules: a condition every criterion must meet (e.g. `{more_than: 0}`).", default=None
@@ -494,6 +505,16 @@ def _raw(value: Any, _: Any) -> RawValue:
     return RawValue(value=value)
 
 
+def _amount_doc(value: Any, _: Any) -> AmountDoc:
+    if isinstance(value, list):
+        if not 1 <= len(value) <= 2:
+            raise _WrongType("expected an amount or a range `[low, high]` of two amounts")
+        for item in value:
+            _raw(item, RawValue)
+        return AmountDoc(value=value)
+    return AmountDoc(value=_raw(value, RawValue).value)
+
+
 def _literal(value: Any, type_: Any) -> Any:
     allowed = typing.get_args(type_)
     if isinstance(value, str) and value in allowed:
@@ -524,6 +545,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(RawValue, _raw)
+    conv.register_structure_hook(AmountDoc, _amount_doc)
     conv.register_structure_hook(AttributeValue, _attribute_value)
     conv.register_structure_hook_func(_is_literal, _literal)
 

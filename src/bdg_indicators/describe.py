@@ -180,17 +180,34 @@ def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
 
 
 def _change(change: Change, indicator: Indicator, lang: str) -> str:
-    if change.kind is ChangeKind.RELATIVE:
-        amount = format_number(change.amount * 100, None, lang) + "%"
-    else:
+    def amount_of(value: Fraction) -> str:
+        if change.kind is ChangeKind.RELATIVE:
+            return format_number(value * 100, None, lang) + "%"
         unit = "percentage_point" if indicator.unit == "percent" else indicator.unit
-        amount = format_number(change.amount, None, lang) + format_unit(unit, lang)
-    if lang == "vi":
+        return format_number(value, None, lang) + format_unit(unit, lang)
+
+    vi = lang == "vi"
+    if change.upper is not None:  # "từ 2 đến 3%": the verdict asks for the lower end
+        lower = (
+            amount_of(change.amount).removesuffix("%")
+            if change.kind is ChangeKind.RELATIVE
+            else amount_of(change.amount)
+        )
+        amount = (
+            f"{'từ' if vi else 'from'} {lower} {'đến' if vi else 'to'} {amount_of(change.upper)}"
+        )
+    else:
+        amount = f"{'ít nhất' if vi else 'at least'} {amount_of(change.amount)}"
+    if change.previous or change.base is None:
+        base = "kỳ trước" if vi else "the previous period"
+    else:
+        base = describe_period(change.base, "vi") if vi else str(change.base)
+    if vi:
         verb = "tăng" if change.direction is Direction.INCREASE else "giảm"
         kind = "tương đối" if change.kind is ChangeKind.RELATIVE else "tuyệt đối"
-        return f"{verb} ít nhất {amount} so với {describe_period(change.base, 'vi')} ({kind})"
+        return f"{verb} {amount} so với {base} ({kind})"
     verb = "increase" if change.direction is Direction.INCREASE else "reduce"
-    return f"{verb} by at least {amount} from {change.base} ({change.kind.value})"
+    return f"{verb} by {amount} from {base} ({change.kind.value})"
 
 
 def describe_period(period: Period, lang: str = "vi") -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._document import LabelDoc, RawValue, SpecDoc, yaml_key
+from ._document import AmountDoc, LabelDoc, RawValue, SpecDoc, yaml_key
 
 __all__ = ["spec_json_schema"]
 
@@ -57,6 +57,9 @@ _VALUE = {
 def _schema(type_: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if type_ is LabelDoc:
         return {"$ref": "#/$defs/Label"}
+    if type_ is AmountDoc:
+        value = {"$ref": "#/$defs/Value"}
+        return {"anyOf": [value, {"type": "array", "items": value, "minItems": 1, "maxItems": 2}]}
     if type_ is RawValue:
         return {"$ref": "#/$defs/Value"}
     if type_ is str:

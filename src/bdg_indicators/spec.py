@@ -371,15 +371,27 @@ class Comparison:
 
 @attrs.frozen(kw_only=True)
 class Change:
-    """A change relative to a base period ("giảm 0,15% so với năm 2018")."""
+    """A change relative to a base period ("giảm 0,15% so với năm 2018"), or to the period
+    before each one judged ("giảm từ 2 đến 3% mỗi năm so với năm trước")."""
 
     direction: Direction
     amount: Fraction
     """At least this much change: a percentage of the base value (relative) or in the indicator's
     unit (absolute; percentage points for a percent indicator)."""
     kind: ChangeKind
-    base: Period
-    """The base period."""
+    base: Period | None = None
+    """The base period (``None``: the previous period, see ``previous``)."""
+    previous: bool = False
+    """Measured against the period before the one judged (the previous year for a year)."""
+    upper: Fraction | None = None
+    """The upper end of a planned range ("từ 2 đến 3%"), shown; the verdict asks for
+    ``amount`` (a larger change is welcome)."""
+
+    def base_for(self, period: Period) -> Period:
+        """The base period a change at ``period`` is measured from."""
+        if self.previous or self.base is None:
+            return period.previous()
+        return self.base
 
 
 @attrs.frozen(kw_only=True)

@@ -28,26 +28,54 @@ def change(
         )
         return None
     if doc.base is None:
-        ctx.error("missing-key", f"`{name}` needs `base`, the period it is measured from", where)
-        return None
-    base = ctx.period(doc.base, entry.at(*path, "base"))
-    raw: RawValue = getattr(doc, name)
-    parsed = quantity(ctx, raw.value, where)
-    if parsed is None or base is None:
-        return None
-    kind = ChangeKind(doc.change)
-    amount = _amount(ctx, raw, parsed, kind, where, indicator)
-    if amount is None:
-        return None
-    if amount < 0:
         ctx.error(
-            "invalid-value",
-            f"`{name}` takes a positive amount; the direction is in the key",
+            "missing-key",
+            f"`{name}` needs `base`, the period it is measured from (or `previous`)",
             where,
         )
         return None
+    previous = doc.base == "previous"
+    base = None if previous else ctx.period(doc.base, entry.at(*path, "base"))
+    raw: RawValue = getattr(doc, name)
+    kind = ChangeKind(doc.change)
+    amounts = _amounts(ctx, raw, kind, where, indicator)
+    if amounts is None or (base is None and not previous):
+        return None
+    amount, upper = amounts
     direction = Direction.INCREASE if name == "increase_by" else Direction.DECREASE
-    return Change(direction=direction, amount=amount, kind=kind, base=base)
+    return Change(
+        direction=direction, amount=amount, kind=kind, base=base, previous=previous, upper=upper
+    )
+
+
+def _amounts(
+    ctx: Context, raw: RawValue, kind: ChangeKind, where: Location, indicator: Indicator
+) -> tuple[Fraction, Fraction | None] | None:
+    """The amount (and the upper end of a range ``[2, 3]``, "từ 2 đến 3%") of a change."""
+    written = raw.value if isinstance(raw.value, list) else [raw.value]
+    if not 1 <= len(written) <= 2:
+        ctx.error("invalid-value", "a change is one amount or a range `[low, high]`", where)
+        return None
+    found: list[Fraction] = []
+    for value in written:
+        parsed = quantity(ctx, value, where)
+        amount = (
+            _amount(ctx, RawValue(value=value), parsed, kind, where, indicator) if parsed else None
+        )
+        if amount is None:
+            return None
+        if amount < 0:
+            ctx.error(
+                "invalid-value",
+                "a change takes a positive amount; the direction is in the key",
+                where,
+            )
+            return None
+        found.append(amount)
+    if len(found) == 2 and found[1] < found[0]:
+        ctx.error("invalid-value", "a range of change is `[low, high]` with low ≤ high", where)
+        return None
+    return found[0], (found[1] if len(found) == 2 else None)
 
 
 def _amount(

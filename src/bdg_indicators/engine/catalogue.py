@@ -15,7 +15,7 @@ import attrs
 from bdg_indicators.observations import Observations
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import Period, PeriodKind, parse_period
-from bdg_indicators.spec import Spec, Target
+from bdg_indicators.spec import Change, Spec, Target
 
 from .plan import Scope, Series, Share, Variant, plan
 
@@ -199,7 +199,7 @@ class Catalogue:
             m.condition.base
             for t in targets
             for m in (*t.milestones, *(m for a in t.amendments for m in a.milestones))
-            if hasattr(m.condition, "base")
+            if isinstance(m.condition, Change) and m.condition.base is not None
         ]
         order = list(scopes)
         return cls(

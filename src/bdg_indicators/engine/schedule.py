@@ -118,11 +118,11 @@ class Schedule:
                 step_n=step.numerator,
                 step_d=step.denominator,
                 cmask=change_mask(condition),
-                base_per=self.cat.periods.id(condition.base),
-                base_text=str(condition.base),
+                base_per=self.cat.periods.id(condition.base_for(period)),
+                base_text=str(condition.base_for(period)),
             )
             if self.base is None:
-                row["show_base"] = self._base_for(condition.base, period, variant)
+                row["show_base"] = self._base_for(condition.base_for(period), period, variant)
             self._level(tid, per, -1, None)
         else:
             self._comparison(tid, per, condition, row)

@@ -112,10 +112,12 @@ def governing(target: Target, period: Period, behaviour: TimeBehaviour) -> Gover
     if behaviour is TimeBehaviour.FLOW and period.months != _unit_months(chosen):
         return Governing(reason="period-length", subject=f"{_unit_months(chosen)}")
     condition = chosen.condition
-    if isinstance(condition, Change) and not comparable(period, condition.base, behaviour):
-        return Governing(reason="period-length", subject=f"{condition.base.months}")
-    if isinstance(condition, Change) and period.last <= condition.base.last:
-        return Governing(reason="base-period", subject=str(condition.base))
+    if isinstance(condition, Change):
+        base = condition.base_for(period)
+        if not comparable(period, base, behaviour):
+            return Governing(reason="period-length", subject=f"{base.months}")
+        if period.last <= base.last:
+            return Governing(reason="base-period", subject=str(base))
     return Governing(milestone=chosen, index=milestones.index(chosen), due=due)
 
 
