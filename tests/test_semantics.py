@@ -331,3 +331,34 @@ def test_year_on_year_base_missing_and_description() -> None:
     bad = YEAR_ON_YEAR.replace("[2 percent, 3 percent]", "[3 percent, 2 percent]")
     errors = [p for p in bdg.validate_spec_text(bad, file="t.yaml").problems if p.is_error]
     assert [p.code for p in errors] == ["invalid-value"]
+
+
+def test_women_literacy_compared_with_men() -> None:
+    """800/QĐ-TTg: "tỷ lệ biết chữ của nữ … đạt ngang bằng với nam (98%)": women at 98.5%
+    meet the 98% (3.1a) but not parity with men at 99% (3.1d), so chỉ tiêu 3.1 is not achieved;
+    at 99% each, both are."""
+    spec = bdg.load_spec("vn.gender-equality.2011-2020")
+
+    def rows(women: int) -> list[dict[str, Any]]:
+        data = pl.DataFrame(
+            {
+                "org_unit": ["vn"] * 4,
+                "period": ["2020"] * 4,
+                "data_item": ["literate", "population"] * 2,
+                "sex": ["female", "female", "male", "male"],
+                "age_group": ["15_60"] * 4,
+                "value": [women, 1000, 990, 1000],
+            }
+        )
+        result = bdg.evaluate(spec, data, targets=["3.1a", "3.1d"])
+        legal = [r for r in result.legal_verdicts().iter_rows(named=True)]
+        return [*result.to_dicts(), *legal]
+
+    found = rows(985)
+    status = {r.get("target", r.get("legal_target")): r["status"] for r in found}
+    assert status == {"3.1a": "achieved", "3.1d": "not_achieved", "3.1": "not_achieved"}
+    gap = next(r for r in found if r.get("target") == "3.1d")
+    assert Fraction(gap["value_num"], gap["value_den"]) == Fraction(-1, 2)  # percentage points
+    assert gap["unit"] == "percentage_point"
+    status = {r.get("target", r.get("legal_target")): r["status"] for r in rows(990)}
+    assert status == {"3.1a": "achieved", "3.1d": "achieved", "3.1": "achieved"}
