@@ -351,7 +351,7 @@ def test_women_literacy_compared_with_men() -> None:
             }
         )
         result = bdg.evaluate(spec, data, targets=["3.1a", "3.1d"])
-        legal = [r for r in result.legal_verdicts().iter_rows(named=True)]
+        legal = list(result.legal_verdicts().iter_rows(named=True))
         return [*result.to_dicts(), *legal]
 
     found = rows(985)
