@@ -208,3 +208,31 @@ def test_ngoc_hoi_report_figures_are_not_counted(ngoc_hoi: bdg.EvaluationResult)
     strategy's chỉ tiêu in the summary."""
     summary = ngoc_hoi.summary().to_polars()
     assert "bc419" not in summary["goal"].to_list()
+
+
+QUANG_NAM_2023 = "vn.examples.quang-nam-2023"
+
+
+def test_quang_nam_2023_rule_applies_to_its_population() -> None:
+    """Quảng Nam 2023: "cơ quan có trên 30% … là nữ … có ít nhất 01 nữ là cán bộ lãnh đạo": an
+    agency with exactly 30% women is outside the seed's population ("trên 30%") and inside the
+    national wording's ("từ 30% trở lên"); an agency below is outside both; the province is not
+    judged (the rule is per agency); an agency whose staff is unknown has no verdict."""
+    result = bdg.evaluate(QUANG_NAM_2023)
+    verdict = {
+        (r["target"], r["org_unit"]): (r["status"], r["reason_code"]) for r in result.to_dicts()
+    }
+    assert verdict[("qna23-1", "so-d")] == ("not_applicable", "outside-population")  # 30/100
+    assert verdict[("qna23-2", "so-d")] == ("not_achieved", None)
+    assert verdict[("qna23-1", "so-c")] == ("not_applicable", "outside-population")  # 14/50
+    assert verdict[("qna23-2", "so-c")] == ("not_applicable", "outside-population")
+    assert verdict[("qna23-1", "so-b")] == ("not_achieved", None)  # 40/80, no woman leader
+    assert verdict[("qna23-1", "so-a")] == ("achieved", None)
+    assert verdict[("qna23-1", "quang-nam")] == ("not_applicable", "level-not-judged")
+    assert verdict[("qna23-1", "so-g")] == ("no_data", "population-unknown")
+    share = next(
+        r for r in result.to_dicts() if r["target"] == "qna23-s" and r["org_unit"] == "quang-nam"
+    )
+    assert exact(share) == Fraction(200, 3)  # so-a and so-e of so-a, so-b, so-e
+    counts = result.spec.counts()
+    assert (counts.targets, counts.entries) == (2, 2)  # the share is a figure, not a chỉ tiêu
