@@ -812,14 +812,15 @@ class Oracle:
         return min(ahead)[1], False
 
     def goal(
-        self, variant: Variant, milestone: Milestone, unit: str
+        self, variant: Variant, milestone: Milestone, unit: str, period: Period
     ) -> tuple[Fraction | None, str | None, str | None]:
-        """The goal of a milestone at an org unit, or why there is none."""
+        """The goal of a milestone at an org unit and period, or why there is none."""
         condition = milestone.condition
         if isinstance(condition, Change):
-            base = self.outcome(variant, unit, condition.base).value
+            base_period = _base_of(condition, period)
+            base = self.outcome(variant, unit, base_period).value
             if base is None:
-                return None, "base-missing", str(condition.base)
+                return None, "base-missing", str(base_period)
             step = (
                 condition.amount if condition.direction is Direction.INCREASE else -condition.amount
             )
@@ -959,13 +960,14 @@ class Oracle:
         if (
             isinstance(condition, Change)
             and variant.behaviour == FLOW
-            and condition.base.months != period.months
+            and _base_of(condition, period).months != period.months
         ):
-            months = str(condition.base.months)
+            months = str(_base_of(condition, period).months)
             return Verdict("not_applicable", "period-length", months, governing=index)
-        if isinstance(condition, Change) and period.last <= condition.base.last:
-            return Verdict("not_applicable", "base-period", str(condition.base), governing=index)
-        goal, goal_reason, goal_subject = self.goal(variant, milestone, unit)
+        if isinstance(condition, Change) and period.last <= _base_of(condition, period).last:
+            base_text = str(_base_of(condition, period))
+            return Verdict("not_applicable", "base-period", base_text, governing=index)
+        goal, goal_reason, goal_subject = self.goal(variant, milestone, unit, period)
         if outcome.value is None:
             return Verdict("no_data", outcome.reason, outcome.subject, index, due, goal)
         if goal is None:
@@ -1190,7 +1192,7 @@ class Oracle:
         previous_year = period.same_period_previous_year()
         base = self.base
         if base is None and milestone is not None and isinstance(milestone.condition, Change):
-            base = milestone.condition.base
+            base = _base_of(milestone.condition, period)
         if base is not None and variant.behaviour == FLOW and base.months != period.months:
             base = None  # a half's cases are not compared with a year's
         columns: dict[str, Any] = {}
@@ -1282,6 +1284,15 @@ def _first_due(when: When) -> Period:
         years = list(when.period.years())
         return years[0] if years else when.period
     return when.period
+
+
+def _base_of(condition: Change, period: Period) -> Period:
+    """The period a change at ``period`` is measured from: the stated base, or for ``base:
+    previous`` the period just before (a year for a year, a half for a half)."""
+    if condition.previous:
+        return period.previous()
+    assert condition.base is not None
+    return condition.base
 
 
 def _compare(condition: Comparison, value: Fraction, low: Fraction, high: Fraction | None) -> bool:

@@ -203,6 +203,10 @@ def milestones(draw: st.DrawFn, kind: IndicatorKind, attributes: bool) -> str:
     direction = draw(st.sampled_from(["increase_by", "reduce_by"]))
     change = draw(st.sampled_from(["relative", "absolute"]))
     amount = draw(st.sampled_from(("10", "50") if change == "relative" else kind.amounts))
+    if draw(st.booleans()):  # against the year before, at every year of a span; maybe a range
+        amounts = f"[{amount}, {amount}]" if draw(st.booleans()) else amount
+        span = draw(st.sampled_from(["2020/2022", "2021/2023"]))
+        return f"{{every: {span}, {direction}: {amounts}, change: {change}, base: previous}}"
     base = draw(st.sampled_from(["2019", "2020"]))
     by = draw(st.sampled_from(["2021", "2022", "2023"]))
     return f"{{by: {by}, {direction}: {amount}, change: {change}, base: {base}}}"
