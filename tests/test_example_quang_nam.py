@@ -80,7 +80,8 @@ def test_the_two_readings_of_qna_1(result: bdg.EvaluationResult) -> None:
 def test_qna_1_is_undetermined_and_counted_once(result: bdg.EvaluationResult) -> None:
     """Where the readings disagree the chỉ tiêu is undetermined (not assessed), and the
     framework row counts it once: its targets are the chỉ tiêu with a verdict row, six, for
-    seven entries."""
+    seven entries, less the commune standard 1.1, which is judged at communes only
+    (`applies_to`), so five at the province."""
     verdicts = legal(result, PROVINCE, YEAR)
     qna1 = verdicts["qna-1"]
     assert (qna1["rule"], qna1["status"], qna1["reason_code"]) == (
@@ -96,7 +97,12 @@ def test_qna_1_is_undetermined_and_counted_once(result: bdg.EvaluationResult) ->
     ).to_dicts()
     applicable = [v for v in verdicts.values() if v["status"] != "not_applicable"]
     counts = result.spec.counts()
-    assert framework["targets"] == len(applicable) == counts.targets
+    assert (verdicts["1.1"]["status"], verdicts["1.1"]["reason_code"]) == (
+        "not_applicable",
+        "no-entry-applies",
+    )
+    assert row(result, "1.1", PROVINCE, YEAR)["reason_code"] == "level-not-judged"
+    assert framework["targets"] == len(applicable) == counts.targets - 1
     assert counts.entries == counts.targets + 1  # qna-1a and qna-1b are one chỉ tiêu
     assert framework["undetermined"] == 1
     decided = [v for v in verdicts.values() if v["status"] in DECIDED]
@@ -112,7 +118,8 @@ def test_child_friendly_share_from_the_communes_verdicts(
 ) -> None:
     """Chỉ tiêu qna-3 is `share(achieved("1.1"), level=commune)`: the communes achieving the 06
     rule among those with a verdict, over every commune of the tree (coverage). The commune
-    without scores has no verdict, so the share is partial."""
+    without scores has no verdict, so the share is partial. It is judged at the province only
+    (`applies_to`): a district's share is computed and shown, but not judged."""
     assert result.org_units is not None
     communes = [u.code for u in result.org_units.descendants(org_unit) if u.level == "commune"]
     statuses = [row(result, "1.1", c, YEAR)["status"] for c in communes]
@@ -121,7 +128,10 @@ def test_child_friendly_share_from_the_communes_verdicts(
     assert exact(share) == Fraction(statuses.count("achieved"), len(judged)) * 100
     assert share["partial"] is (len(judged) < len(communes))
     assert (share["coverage_used"], share["coverage_expected"]) == (len(judged), len(communes))
-    assert share["status"] == ("achieved" if exact(share) > 87 else "not_achieved")
+    if org_unit == PROVINCE:
+        assert share["status"] == ("achieved" if exact(share) > 87 else "not_achieved")
+    else:
+        assert (share["status"], share["reason_code"]) == ("not_applicable", "level-not-judged")
 
 
 def test_one_commune_without_a_verdict(result: bdg.EvaluationResult) -> None:
