@@ -362,3 +362,37 @@ def test_women_literacy_compared_with_men() -> None:
     assert gap["unit"] == "percentage_point"
     status = {r.get("target", r.get("legal_target")): r["status"] for r in rows(990)}
     assert status == {"3.1a": "achieved", "3.1d": "achieved", "3.1": "achieved"}
+
+
+def test_population_by_org_unit_attribute() -> None:
+    """800/QĐ-TTg's 94% for the 14 difficult provinces applies to provinces marked so; another
+    province is outside the population (not applicable), not "no data"."""
+    spec = bdg.load_spec("vn.gender-equality.2011-2020")
+    tree = bdg.OrgUnitTree(
+        {
+            "vn": bdg.OrgUnit(code="vn", name="Việt Nam", level="country"),
+            "kt": bdg.OrgUnit(
+                code="kt",
+                name="Kon Tum",
+                level="province",
+                parent="vn",
+                attributes=(("province_group", "difficult_14"),),
+            ),
+            "hn": bdg.OrgUnit(code="hn", name="Hà Nội", level="province", parent="vn"),
+        }
+    )
+    data = pl.DataFrame(
+        {
+            "org_unit": ["kt", "kt", "hn", "hn"],
+            "period": ["2020"] * 4,
+            "data_item": ["literate", "population"] * 2,
+            "sex": ["female"] * 4,
+            "age_group": ["15_60"] * 4,
+            "value": [950, 1000, 990, 1000],
+        }
+    )
+    rows = by_key(bdg.evaluate(spec, data, org_units=tree, targets=["3.1b"]))
+    assert rows[("3.1b", "kt", "2020")]["status"] == "achieved"  # 95% ≥ 94%
+    assert rows[("3.1b", "hn", "2020")]["status"] == "not_applicable"
+    assert rows[("3.1b", "hn", "2020")]["reason_code"] == "outside-population"
+    assert rows[("3.1b", "vn", "2020")]["reason_code"] == "level-not-judged"

@@ -317,6 +317,10 @@ class PopulationDoc:
         "The org-unit levels it is judged at, e.g. `[agency]` (default: every level).",
         default=None,
     )
+    attributes: dict[str, list[str]] | None = field(
+        "Org-unit attribute values it applies to, e.g. `{province_group: [difficult_14]}`.",
+        default=None,
+    )
     where: str | None = field(
         "A yes/no indicator an org unit must meet at the period, e.g. an indicator "
         '`female_staff / staff >= 30%` for "cơ quan có từ 30% nữ trở lên".',

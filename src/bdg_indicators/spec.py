@@ -456,6 +456,9 @@ class Population:
     """The levels it is judged at (empty: every level)."""
     where: str | None = None
     """A yes/no indicator an org unit must meet at the period for the target to apply."""
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Org-unit attribute values it applies to, e.g. ``(("province_group", ("difficult_14",)),)``
+    (an org unit without the attribute is outside)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -287,7 +287,12 @@ def population(ctx: Context, entry: Located) -> Population | None:
     doc: TargetDoc = entry.value
     if doc.applies_to is None:
         return None
-    return Population(levels=tuple(doc.applies_to.levels or ()), where=doc.applies_to.where)
+    attributes = tuple((k, tuple(v)) for k, v in (doc.applies_to.attributes or {}).items())
+    return Population(
+        levels=tuple(doc.applies_to.levels or ()),
+        where=doc.applies_to.where,
+        attributes=attributes,
+    )
 
 
 def _population_ok(ctx: Context, entry: Located) -> bool:
@@ -300,6 +305,26 @@ def _population_ok(ctx: Context, entry: Located) -> bool:
         if level not in LEVELS:
             ok = False
             ctx.unknown(level, LEVELS, entry.at("applies_to", "levels", i), "org-unit level")
+    for name, values in (doc.applies_to.attributes or {}).items():
+        at = entry.at("applies_to", "attributes", name)
+        if name not in ctx.attributes:
+            ok = False
+            ctx.unknown(
+                name,
+                ctx.attributes,
+                entry.at("applies_to", "attributes", name, key=True),
+                "attribute",
+            )
+            continue
+        for i, value in enumerate(values):
+            if value not in ctx.attributes[name].value_ids():
+                ok = False
+                ctx.unknown(
+                    value,
+                    ctx.attributes[name].value_ids(),
+                    entry.at("applies_to", "attributes", name, i),
+                    f"value of `{name}`",
+                )
     where = doc.applies_to.where
     if where is not None:
         at = entry.at("applies_to", "where")

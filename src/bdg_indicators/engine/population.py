@@ -59,44 +59,36 @@ def with_population(
     scoped = [(tid, t) for tid, t in enumerate(cat.targets) if t.applies_to is not None]
     if not scoped:
         return results
-    inside = _inside(cat, scoped, evaluate)
-    levels = cat.org_units.levels
-    allowed = pl.Series(
-        [
-            tid * len(levels) + ou
-            for tid, t in scoped
-            for ou, level in enumerate(levels)
-            if t.applies_to is not None
-            and (not t.applies_to.levels or level is None or level in t.applies_to.levels)
-        ],
-        dtype=pl.Int64,
+    units = len(cat.org_units.codes)
+    levels_ok, members_ok = _static(cat, scoped)
+    texts = {tid: _texts(t) for tid, t in scoped}
+
+    def text(index: int) -> Any:
+        mapping = {tid: t[index] for tid, t in texts.items()}
+        return pl.col("tid").replace_strict(mapping, default=None, return_dtype=pl.String)
+
+    key = pl.col("tid").cast(pl.Int64) * units + pl.col("ou")
+    frame = results.join(_inside(cat, scoped, evaluate), on=["tid", "ou", "per"], how="left")
+    frame = nw.from_native(
+        frame.with_columns(
+            key.is_in(levels_ok).alias("_level"),
+            key.is_in(members_ok).alias("_member"),
+            text(0).alias("_levels"),
+            text(1).alias("_members"),
+            text(2).alias("_where"),
+        ),
+        eager_only=True,
     )
-    named = {
-        tid: (", ".join(t.applies_to.levels), t.applies_to.where)
-        for tid, t in scoped
-        if t.applies_to is not None
-    }
-    scoped_ids = pl.Series([tid for tid, _ in scoped], dtype=pl.Int32)
-    frame = results.join(inside, on=["tid", "ou", "per"], how="left").with_columns(
-        (pl.col("tid").cast(pl.Int64) * len(levels) + pl.col("ou")).is_in(allowed).alias("_ok"),
-        pl.col("tid")
-        .replace_strict({k: v[0] for k, v in named.items()}, default=None, return_dtype=pl.String)
-        .alias("_levels"),
-        pl.col("tid")
-        .replace_strict({k: v[1] for k, v in named.items()}, default=None, return_dtype=pl.String)
-        .alias("_where"),
-    )
-    frame = nw.from_native(frame, eager_only=True)
     status, code, subject = population_step(
         nw.col("status"),
         nw.col("reason_code"),
         nw.col("reason_subject"),
-        level_ok=nw.col("_ok"),
+        level_ok=nw.col("_level"),
+        member_ok=nw.col("_member"),
         inside=nw.col("_inside"),
-        levels=nw.col("_levels"),
-        where=nw.col("_where"),
+        names=(nw.col("_levels"), nw.col("_members"), nw.col("_where")),
     )
-    scoped_rows = nw.col("tid").is_in(scoped_ids.to_list())
+    scoped_rows = nw.col("tid").is_in([tid for tid, _ in scoped])
     updated = frame.with_columns(
         nw.when(scoped_rows).then(status).otherwise(nw.col("status")).alias("status"),
         nw.when(scoped_rows).then(code).otherwise(nw.col("reason_code")).alias("reason_code"),
@@ -105,7 +97,37 @@ def with_population(
         .otherwise(nw.col("reason_subject"))
         .alias("reason_subject"),
     )
-    return updated.drop("_ok", "_inside", "_levels", "_where").to_native()
+    return updated.drop("_level", "_member", "_inside", "_levels", "_members", "_where").to_native()
+
+
+def _static(cat: Catalogue, scoped: list[tuple[int, Target]]) -> tuple[list[int], list[int]]:
+    """The keys ``tid * units + ou`` whose level the target is judged at, and those whose
+    attributes it applies to (an org unit without a level, outside a tree, passes the level)."""
+    units = cat.org_units
+    tree = units.tree
+    levels_ok, members_ok = [], []
+    for tid, target in scoped:
+        population = target.applies_to
+        assert population is not None
+        for ou, level in enumerate(units.levels):
+            key = tid * len(units.codes) + ou
+            if not population.levels or level is None or level in population.levels:
+                levels_ok.append(key)
+            unit = tree.org_units.get(units.codes[ou]) if tree is not None else None
+            if all(
+                unit is not None and unit.attribute(name) in values
+                for name, values in population.attributes
+            ):
+                members_ok.append(key)
+    return levels_ok, members_ok
+
+
+def _texts(target: Target) -> tuple[str, str, str | None]:
+    """How the population is named in reasons: its levels, its attribute values, its condition."""
+    population = target.applies_to
+    assert population is not None
+    members = "; ".join(f"{name}: {', '.join(values)}" for name, values in population.attributes)
+    return ", ".join(population.levels), members, population.where
 
 
 def _inside(cat: Catalogue, scoped: list[tuple[int, Target]], evaluate: Any) -> Any:

@@ -3,8 +3,9 @@
 1. no milestone applies (none due or ahead; at or before a change target's base period; a
    period of another length for a flow): ``not_applicable``;
 2. no value (the value's own reason), the org-unit attribute a threshold depends on is unknown
-   or not recorded, no threshold for its value, no value at a change target's base period:
-   ``no_data``;
+   or not recorded, no threshold for its value, no value at a change target's base period, a
+   value that is a bound which does not settle the milestone (``bound-undecided``, see
+   [`bounds`][bdg_indicators.rules.bounds]): ``no_data``;
 3. a milestone due: ``achieved`` when the value meets it (and every criterion of a score rule
    meets its condition), else ``not_achieved``;
 4. a milestone still ahead: a yes/no target is ``on_track`` when already in place; otherwise
@@ -54,6 +55,12 @@ class Case:
     """The name of the first criterion that fails (null when none does)."""
     boolean_target: Any
     on_track: Any
+    bound_undecided: Any = None
+    """Whether the value, or the earlier value a change or progress needs, is a bound that does
+    not settle the milestone (``None``: no figure is a bound)."""
+    bound_subject: Any = None
+    """What is a bound: the value's direction (``above``, ``below``, ``about``), ``base`` or
+    ``baseline``."""
 
 
 def _text(value: str) -> Any:
@@ -79,6 +86,10 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
         (case.threshold_missing, Status.NO_DATA, _text("no-threshold"), case.threshold_subject),
         (case.base_missing, Status.NO_DATA, _text("base-missing"), case.base_period),
     ]
+    if case.bound_undecided is not None:
+        steps.append(
+            (case.bound_undecided, Status.NO_DATA, _text("bound-undecided"), case.bound_subject)
+        )
     failed = ~case.criterion_failed.is_null()
     due_met = case.met & ~failed
     status: Any = (
@@ -111,19 +122,32 @@ def ladder(case: Case) -> tuple[Any, Any, Any]:
 
 
 def population_step(
-    status: Any, code: Any, subject: Any, *, level_ok: Any, inside: Any, levels: Any, where: Any
+    status: Any,
+    code: Any,
+    subject: Any,
+    *,
+    level_ok: Any,
+    member_ok: Any,
+    inside: Any,
+    names: tuple[Any, Any, Any],
 ) -> tuple[Any, Any, Any]:
-    """(status, reason code, reason subject) after the target's population: ``level_ok`` is
-    whether the org unit's level is one the target is judged at, ``inside`` whether it meets
-    the condition (null: unknown, or no condition); ``levels`` and ``where`` name them."""
+    """(status, reason code, reason subject) after the target's population: ``level_ok``
+    whether the org unit's level is one the target is judged at, ``member_ok`` whether its
+    attributes are among those the target applies to, ``inside`` whether it meets the condition
+    (null: unknown, or no condition); ``names`` are the levels, attribute values and condition
+    as named in reasons."""
     import narwhals as nw
 
+    levels, members, where = names
     applies = status != Status.NOT_APPLICABLE.value
     off_level = applies & ~level_ok
-    unknown = applies & level_ok & ~where.is_null() & inside.is_null()
-    outside = applies & level_ok & (inside == False)  # noqa: E712 - a column expression
+    not_member = applies & level_ok & ~member_ok
+    judged = applies & level_ok & member_ok
+    unknown = judged & ~where.is_null() & inside.is_null()
+    outside = judged & (inside == False)  # noqa: E712 - a column expression
     steps = [
         (off_level, Status.NOT_APPLICABLE, "level-not-judged", levels),
+        (not_member, Status.NOT_APPLICABLE, "outside-population", members),
         (unknown, Status.NO_DATA, "population-unknown", where),
         (outside.fill_null(False), Status.NOT_APPLICABLE, "outside-population", where),
     ]
