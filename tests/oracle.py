@@ -37,7 +37,7 @@ from bdg_indicators.spec import (
     When,
     WhenKind,
 )
-from bdg_indicators.units import ONE, UnitInfo, unit_info
+from bdg_indicators.units import ONE, UnitInfo, dimension_of, unit_info
 
 __all__ = ["OneOf", "Oracle", "Series"]
 
@@ -45,6 +45,9 @@ PRECISION = 100
 """Decimal digits for the growth figures of the Open SDG methods."""
 TIE = Decimal("1e-70")
 """Differences smaller than this are exact ties (rational cases computed to 100 digits)."""
+UP, DOWN, EITHER = 1, 2, 3
+"""A figure's bound: the true value may be above it, below it, or either."""
+BOUND_CODES = {UP: "above", DOWN: "below", EITHER: "about"}
 FINER = {
     PeriodKind.YEAR: (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH),
     PeriodKind.HALF: (PeriodKind.QUARTER, PeriodKind.MONTH),
@@ -474,6 +477,8 @@ class ScopeValue:
     how: str
     """``reported``, ``derived`` or ``summed``."""
     used: int
+    bounds: Mapping[Series, int] = dataclasses.field(default_factory=dict)
+    """Each series' bound (missing: exact)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -487,6 +492,10 @@ class Outcome:
     used: Any = 0
     expected: Any = 0
     value_from: Any = "missing"
+    bound: int = 0
+    """The value's bound (UP, DOWN, EITHER; 0 exact)."""
+    criteria_bound: int = 0
+    """Whether a criterion of a score rule is a bound."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -557,7 +566,7 @@ class Oracle:
     def __init__(
         self,
         spec: Spec,
-        rows: Iterable[tuple[str, str, str, tuple[tuple[str, str], ...], int]],
+        rows: Iterable[tuple[Any, ...]],
         tree: OrgUnitTree | None,
         *,
         method: str = "linear",
@@ -569,8 +578,13 @@ class Oracle:
         self.base = None if base is None else parse_period(base)
         self.items = {i.id: i for i in spec.data_items}
         self.data: dict[tuple[str, Period, Series], Fraction] = {}
-        for unit, period, item, selector, value in rows:
-            self.data[(unit, parse_period(period), Series(item, selector))] = Fraction(value)
+        self.bounds: dict[tuple[str, Period, Series], int] = {}
+        for row in rows:  # (org unit, period, item, selector, value[, bound])
+            unit, period, item, selector, value = row[:5]
+            key = (unit, parse_period(period), Series(item, selector))
+            self.data[key] = Fraction(value)
+            if len(row) > 5 and row[5]:
+                self.bounds[key] = row[5]
         if tree is not None:
             self.units = [u.code for u in tree]
         else:
@@ -612,6 +626,24 @@ class Oracle:
                 return parts[-1], True
         return None
 
+    def own_bound(self, unit: str, period: Period, series: Series) -> int:
+        """The bound of the unit's own value of a series: its row's; made of parts, the bounds
+        of the parts summed taken together, or the last part's for a stock."""
+        if (unit, period, series) in self.data:
+            return self.bounds.get((unit, period, series), 0)
+        aggregation = self.items[series.item].aggregation
+        for kind in FINER.get(period.kind, ()):
+            parts = list(period.subperiods(kind))
+            present = [(unit, part, series) in self.data for part in parts]
+            if aggregation is Aggregation.SUM and all(present):
+                found = 0
+                for part in parts:
+                    found |= self.bounds.get((unit, part, series), 0)
+                return found
+            if aggregation is Aggregation.STOCK and present[-1]:
+                return self.bounds.get((unit, parts[-1], series), 0)
+        return 0
+
     def children(self, unit: str) -> list[str]:
         """The codes of the unit's children in the tree."""
         if self.tree is None or unit not in self.tree:
@@ -652,7 +684,8 @@ class Oracle:
             values = {s: o[0] for s, o in zip(scope, own, strict=True) if o is not None}
             derived = any(o[1] for o in own if o is not None)
             how = "derived" if derived else "reported"
-            return ScopeValue(values, how, self.expected(unit, scope))
+            bounds = {s: self.own_bound(unit, period, s) for s in scope}
+            return ScopeValue(values, how, self.expected(unit, scope), bounds)
         summable = all(self.items[s.item].aggregation is not Aggregation.NONE for s in scope)
         if not summable:
             return None
@@ -662,7 +695,11 @@ class Oracle:
         if not complete:
             return None
         values = {s: sum((v.values[s] for v in complete), Fraction(0)) for s in scope}
-        return ScopeValue(values, "summed", sum(v.used for v in complete))
+        bounds = dict.fromkeys(scope, 0)
+        for v in complete:  # a sum may be above (below) its figure if a part may be
+            for s in scope:
+                bounds[s] |= v.bounds.get(s, 0)
+        return ScopeValue(values, "summed", sum(v.used for v in complete), bounds)
 
     def missing(self, unit: str, period: Period, scope: tuple[Series, ...]) -> tuple[str, str]:
         """The reason and subject for a scope without values."""
@@ -746,7 +783,45 @@ class Oracle:
         partial = used < expected_now
         if partial and variant.indicator.coverage is Coverage.COMPLETE:
             return nothing("incomplete-coverage", f"{used}/{expected_now}")
-        return Outcome(value, None, None, partial, used, expected_now, how)
+        bound, criteria = self.value_bound(variant, row, unit, period)
+        return Outcome(value, None, None, partial, used, expected_now, how, bound, criteria)
+
+    def value_bound(
+        self, variant: Variant, row: ScopeValue, unit: str, period: Period
+    ) -> tuple[int, int]:
+        """The bound of a variant's value, and whether a criterion is a bound: each input's bound
+        through the formula's sign in it (kept where the value increases with the input, turned
+        over where it decreases, either way where the sign is unknown)."""
+        signs = _signs(variant.expr, self.items)
+        found = 0
+        for series in variant.scope:
+            bits = row.bounds.get(series, 0)
+            if bits and series in signs:
+                found |= _turned(bits, signs[series])
+        for share in _shares(variant.expr):
+            if self.share_bound(share, unit, period):
+                found |= _turned(EITHER, signs.get(share, 0))
+        criteria = 0
+        for criterion in variant.indicator.criteria:
+            series = next(s for s in variant.scope if s.item == criterion)
+            criteria |= row.bounds.get(series, 0)
+        return found, criteria
+
+    def share_bound(self, share: ShareOf, unit: str, period: Period) -> bool:
+        """Whether some member a share decides reads a bound."""
+        if self.tree is None:
+            return False
+        codes = [unit, *(u.code for u in self.tree.descendants(unit))]
+        for member in (c for c in codes if self.level(c) == share.level):
+            row = self.scope_value(member, period, share.scope)
+            if row is None:
+                continue
+            written = (share.condition,) if share.among is None else (share.condition, share.among)
+            if _zero_divisions(written, row.values):
+                continue
+            if any(row.bounds.get(s, 0) for s in share.scope):
+                return True
+        return False
 
     def share(
         self, share: ShareOf, unit: str, period: Period
@@ -929,6 +1004,7 @@ class Oracle:
             "due": verdict.due,
             "milestone": verdict.milestone,
             "threshold": verdict.goal,
+            "bound": BOUND_CODES.get(outcome.bound) if value is not None else None,
         }
         row.update(self.progress(variant, verdict, milestone, unit, period, value))
         row.update(self.baseline_columns(variant, unit, period))
@@ -973,27 +1049,93 @@ class Oracle:
         if goal is None:
             return Verdict("no_data", goal_reason, goal_subject, index, due)
         value = outcome.value
+        open_bound = self.open_bound(variant, milestone, outcome, goal, unit, period, due)
+        if open_bound is not None:
+            return Verdict("no_data", "bound-undecided", open_bound, index, due, goal)
         if due:
-            return self.judged(variant, milestone, value, goal, unit, period, index)
+            return self.judged(variant, milestone, outcome, goal, unit, period, index)
         if variant.yes_no:
-            if self.meets_goal(milestone, value, goal, unit):
+            if self.settled(milestone, value, goal, unit, outcome.bound):
                 return Verdict("on_track", None, None, index, False, goal)
             return Verdict("off_track", "not-yet", None, index, False, goal)
         on_track = self.progress_decision(variant, milestone, unit, period, value, goal)[0]
         return Verdict("on_track" if on_track else "off_track", None, None, index, False, goal)
 
+    def open_bound(
+        self,
+        variant: Variant,
+        milestone: Milestone,
+        outcome: Outcome,
+        goal: Fraction,
+        unit: str,
+        period: Period,
+        due: bool,
+    ) -> str | None:
+        """What is a bound that leaves the verdict open (the value's direction, ``base``,
+        ``baseline``), or ``None`` when nothing does."""
+        value, bound = outcome.value, outcome.bound
+        assert value is not None
+        condition = milestone.condition
+        base = 0
+        if isinstance(condition, Change):
+            base = self.outcome(variant, unit, _base_of(condition, period)).bound
+        baseline = 0
+        found = self.baseline(variant, unit, period)
+        if found is not None:
+            baseline = self.outcome(variant, unit, found[0]).bound
+
+        def named() -> str:
+            return BOUND_CODES[bound] if bound else "base" if base else "baseline"
+
+        if not due and not variant.yes_no:  # progress: any bound leaves it open
+            return named() if bound or base or baseline else None
+        if isinstance(condition, Change):
+            return named() if bound or base else None
+        met = self.settled(milestone, value, goal, unit, bound)
+        if met is None:
+            return named()
+        if due and met and milestone.each_criterion is not None and outcome.criteria_bound:
+            return named()
+        return None
+
+    def settled(
+        self, milestone: Milestone, value: Fraction, goal: Fraction, unit: str, bound: int
+    ) -> bool | None:
+        """Whether the true value meets the milestone, when the figure is ``value`` with
+        ``bound``: tried at every point where the answer may change (the thresholds, just
+        around them, far beyond) that the bound allows; ``None`` when the points disagree."""
+        if not bound:
+            return self.meets_goal(milestone, value, goal, unit)
+        condition = milestone.condition
+        assert isinstance(condition, Comparison)
+        ends = [self.threshold(condition.threshold, unit)[0]]
+        if condition.upper is not None:
+            ends.append(self.threshold_upper(condition, unit))
+        if condition.tolerance is not None:
+            ends += [e + d for e in list(ends) for d in (-condition.tolerance, condition.tolerance)]
+        known = [e for e in ends if e is not None] + [value]
+        gaps = [abs(a - b) for a in known for b in known if a != b]
+        step = min(gaps) / 3 if gaps else Fraction(1)
+        far = 1 + sum(abs(k) for k in known)
+        points = [k + d for k in known for d in (-step, Fraction(0), step)] + [-far, far]
+        allowed = [x for x in points if (x >= value or bound & DOWN) and (x <= value or bound & UP)]
+        answers = {self.met(milestone, x, unit) for x in allowed}
+        return answers.pop() if len(answers) == 1 else None
+
     def judged(
         self,
         variant: Variant,
         milestone: Milestone,
-        value: Fraction,
+        outcome: Outcome,
         goal: Fraction,
         unit: str,
         period: Period,
         index: int,
     ) -> Verdict:
         """A due milestone: achieved or not (with the failing criterion)."""
-        if not self.meets_goal(milestone, value, goal, unit):
+        value = outcome.value
+        assert value is not None
+        if not self.settled(milestone, value, goal, unit, outcome.bound):
             return Verdict("not_achieved", None, None, index, True, goal)
         failing = self.failing_criterion(variant, milestone, unit, period)
         if failing is not None:
@@ -1102,10 +1244,11 @@ class Oracle:
         value: Fraction | None,
     ) -> dict[str, Any]:
         """The progress columns of a row."""
+        decided = verdict.status in ("on_track", "off_track")
         if (
             milestone is not None
             and verdict.due is False
-            and verdict.status in ("on_track", "off_track")
+            and (decided or verdict.reason == "bound-undecided")
             and not variant.yes_no
         ):
             assert value is not None
@@ -1224,6 +1367,74 @@ class Oracle:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _turned(bound: int, sign: int) -> int:
+    """An input's bound seen through a value's sign in it."""
+    if sign == 1:
+        return bound
+    if sign == -1:
+        return (UP if bound & DOWN else 0) | (DOWN if bound & UP else 0)
+    return EITHER
+
+
+def _never_negative(expr: Expr, items: Mapping[str, Any]) -> bool:
+    """Whether an expression is never negative: counts, shares, yes/no and their sums,
+    products, quotients, minima and maxima (reading rejects negative counts)."""
+    if isinstance(expr, Lit):
+        return expr.value >= 0
+    if isinstance(expr, Ser):
+        return expr.boolean or dimension_of(items[expr.series.item].unit) == (("[count]", 1),)
+    if isinstance(expr, ShareOf | Cmp | Logic | Inv):
+        return True
+    if isinstance(expr, Neg):
+        return False
+    if isinstance(expr, Scale):
+        return expr.factor >= 0 and _never_negative(expr.operand, items)
+    if isinstance(expr, Arith) and expr.op == "-":
+        return False
+    return all(_never_negative(c, items) for c in _children_of(expr))
+
+
+def _signs(expr: Expr, items: Mapping[str, Any]) -> dict[Any, int]:
+    """How an expression moves with each series and share it reads: 1 (never down as it
+    grows), -1 (never up), 0 (either)."""
+    if isinstance(expr, Ser):
+        return {expr.series: 1}
+    if isinstance(expr, ShareOf):
+        return {expr: 1}
+    if isinstance(expr, Lit):
+        return {}
+    if isinstance(expr, Cmp | Logic | Inv):
+        return {key: 0 for c in _children_of(expr) for key in _signs(c, items)}
+
+    def sign_of(factor: Expr) -> int:
+        if isinstance(factor, Lit):
+            return (factor.value > 0) - (factor.value < 0)
+        return 1 if _never_negative(factor, items) else 0
+
+    if isinstance(expr, Neg):
+        parts = [(expr.operand, -1)]
+    elif isinstance(expr, Scale):
+        parts = [(expr.operand, (expr.factor > 0) - (expr.factor < 0))]
+    elif isinstance(expr, Extreme):
+        parts = [(o, 1) for o in expr.operands]
+    else:
+        assert isinstance(expr, Arith)
+        if expr.op == "+":
+            parts = [(expr.left, 1), (expr.right, 1)]
+        elif expr.op == "-":
+            parts = [(expr.left, 1), (expr.right, -1)]
+        elif expr.op == "*":
+            parts = [(expr.left, sign_of(expr.right)), (expr.right, sign_of(expr.left))]
+        else:  # a / b: up with a where b > 0, down with b where a >= 0
+            parts = [(expr.left, sign_of(expr.right)), (expr.right, -sign_of(expr.left))]
+    found: dict[Any, int] = {}
+    for operand, outer in parts:
+        for key, inner in _signs(operand, items).items():
+            sign = outer * inner
+            found[key] = sign if key not in found or found[key] == sign else 0
+    return found
 
 
 def _zero_divisions(

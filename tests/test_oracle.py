@@ -20,8 +20,15 @@ import bdg_indicators as bdg
 from bdg_indicators.orgunits import OrgUnit, OrgUnitTree
 from oracle import OneOf, Oracle, Series
 
-Row = tuple[str, str, str, tuple[tuple[str, str], ...], int]
-"""(org unit, period, data item, breakdown selector, value)."""
+Row = tuple[Any, ...]
+"""(org unit, period, data item, breakdown selector, value), and the value's bound when it is
+one (1: the true value may be above it, 2: below, 3: either)."""
+BOUND_WORDS = {
+    1: ("more_than", "trên", "at_least", "hơn", "ít nhất", "từ … trở lên"),
+    2: ("less_than", "dưới", "at_most", "gần", "chưa đến", "không quá"),
+    3: ("about", "khoảng", "xấp xỉ"),
+}
+"""Ways a file may write each bound."""
 
 EXACT_COLUMNS = (
     "target",
@@ -43,6 +50,7 @@ EXACT_COLUMNS = (
     "previous_period",
     "previous_year_period",
     "base_period",
+    "bound",
 )
 FLOAT_COLUMNS = (
     "value",
@@ -326,12 +334,14 @@ def observations(
     tree: OrgUnitTree | None,
     years: Sequence[int] = YEARS,
     modes: Sequence[str] | None = None,
+    bounded: bool = False,
 ) -> list[Row]:
     """Clean rows for the series the spec reads: each org unit and year reports whole years,
     halves or quarters, or several of them consistently (or nothing), and each value is present
-    with some probability."""
+    with some probability; with ``bounded``, some values (not yes/no) are bounds."""
     rng: random.Random = draw(st.randoms(use_true_random=False))
     present = draw(st.sampled_from([0.5, 0.8, 1.0]))
+    share_bounded = draw(st.sampled_from([0.1, 0.3, 0.6])) if bounded else 0.0
     if tree is None:
         reporters = ["C11", "C12", "C21"]
     else:
@@ -350,7 +360,10 @@ def observations(
                 quarters = [rng.choice(VALUES[series.item]) for _ in range(4)]
                 for suffix, value in _parts(mode, quarters, aggregation[series.item]):
                     if rng.random() < present:
-                        rows.append((unit, f"{year}{suffix}", series.item, series.selector, value))
+                        row = (unit, f"{year}{suffix}", series.item, series.selector, value)
+                        if bounded and series.item != "flag" and rng.random() < share_bounded:
+                            row = (*row, rng.choice([1, 2, 3]))
+                        rows.append(row)
     return rows
 
 
@@ -396,12 +409,14 @@ def scenarios(
     modes: Sequence[str] | None = None,
     methods: Sequence[str] = ("linear", "cagr"),
     coverages: Sequence[str] = ("partial", "complete"),
+    bounded: bool = False,
 ) -> Scenario:
-    """A generated evaluation (``modes``: the ways an org unit may report a year)."""
+    """A generated evaluation (``modes``: the ways an org unit may report a year; ``bounded``:
+    some figures are bounds)."""
     text = draw(specs(names, coverages))
     spec = bdg.load_spec_text(text)
     tree = draw(st.one_of(st.none(), trees(), trees(), trees()))
-    rows = draw(observations(spec, tree, modes=modes))
+    rows = draw(observations(spec, tree, modes=modes, bounded=bounded))
     method = draw(st.sampled_from(methods))
     base = draw(st.sampled_from([None, None, "2019", "2020"]))
     return Scenario(text, tuple(rows), tree, method, base)
@@ -409,6 +424,7 @@ def scenarios(
 
 def frame(rows: Sequence[Row]) -> pl.DataFrame:
     """The observations dataframe of rows."""
+    bounded = any(len(row) > 5 for row in rows)
     records = [
         {
             "org_unit": unit,
@@ -416,8 +432,10 @@ def frame(rows: Sequence[Row]) -> pl.DataFrame:
             "data_item": item,
             **{b: dict(selector).get(b) for b in BREAKDOWNS},
             "value": value,
+            **({"bound": _bound_word(row, index)} if bounded else {}),
         }
-        for unit, period, item, selector, value in rows
+        for index, row in enumerate(rows)
+        for unit, period, item, selector, value in [row[:5]]
     ]
     schema = {
         "org_unit": pl.String,
@@ -425,8 +443,17 @@ def frame(rows: Sequence[Row]) -> pl.DataFrame:
         "data_item": pl.String,
         **dict.fromkeys(BREAKDOWNS, pl.String),
         "value": pl.Int64,
+        **({"bound": pl.String} if bounded else {}),
     }
     return pl.DataFrame(records, schema=schema)
+
+
+def _bound_word(row: Row, index: int) -> str | None:
+    """How a row's bound is written: blank when exact, else one of its words in turn."""
+    if len(row) <= 5:
+        return None
+    words = BOUND_WORDS[row[5]]
+    return words[index % len(words)].upper() if index % 7 == 0 else words[index % len(words)]
 
 
 def run(scenario: Scenario, backend: str = "polars") -> bdg.EvaluationResult:
@@ -447,16 +474,21 @@ def reproducer(scenario: Scenario) -> str:
     if scenario.tree is not None:
         units = ",\n    ".join(f"{u.code!r}: bdg.{u!r}" for u in scenario.tree)
         tree = f"bdg.OrgUnitTree({{\n    {units},\n}})"
+    bounded = any(len(row) > 5 for row in scenario.rows)
     rows = ",\n    ".join(
-        f"({u!r}, {p!r}, {i!r}, {dict(s).get('sex')!r}, {v})" for u, p, i, s, v in scenario.rows
+        f"({r[0]!r}, {r[1]!r}, {r[2]!r}, {dict(r[3]).get('sex')!r}, {r[4]}"
+        + (f", {_bound_word(r, k)!r}" if bounded else "")
+        + ")"
+        for k, r in enumerate(scenario.rows)
     )
+    bound = ", 'bound': pl.String" if bounded else ""
     return (
         "import polars as pl\nimport bdg_indicators as bdg\n"
         f"spec = bdg.load_spec_text('''\\\n{scenario.spec_text}''')\n"
         f"tree = {tree}\n"
         f"rows = [\n    {rows},\n]\n"
         "df = pl.DataFrame(rows, orient='row', schema={'org_unit': pl.String, 'period': "
-        "pl.String, 'data_item': pl.String, 'sex': pl.String, 'value': pl.Int64})\n"
+        f"pl.String, 'data_item': pl.String, 'sex': pl.String, 'value': pl.Int64{bound}}})\n"
         f"result = bdg.evaluate(spec, df, org_units=tree, method={scenario.method!r}, "
         f"base={scenario.base!r})\n"
     )
@@ -552,6 +584,23 @@ def test_every_column_matches_the_oracle(scenario: Scenario) -> None:
     check(scenario)
 
 
+@examples(40)
+@given(scenarios(bounded=True))
+def test_figures_that_are_bounds_match_the_oracle(scenario: Scenario) -> None:
+    """With some figures bounds ("trên", "dưới", "khoảng", in their several spellings): the
+    bound of every value (carried through sums up the tree, periods made of parts and the
+    formula's sign in each input) and the verdicts a bound settles (or leaves `no_data`,
+    `bound-undecided`) are the oracle's, on every column."""
+    check(scenario)
+
+
+@examples(10)
+@given(scenarios(WITHOUT_SHARES, coverages=("partial",), bounded=True))
+def test_duckdb_gives_the_polars_table_with_bounds(scenario: Scenario) -> None:
+    """With bounds, DuckDB gives the Polars table."""
+    same_on_both_backends(scenario)
+
+
 @examples(30)
 @given(scenarios(WITHOUT_SHARES, modes=("year", "quarters", "year+quarters", "none")))
 def test_reported_summed_and_built_from_quarters(scenario: Scenario) -> None:
@@ -628,6 +677,11 @@ def _exact(got: Any, want: Any) -> bool:
 def test_duckdb_backend_gives_the_polars_table(scenario: Scenario) -> None:
     """The DuckDB backend gives the same table as Polars: the same rows, exact values, codes and
     periods, and floats equal to 1e-9 (`coverage: complete` has its own test below)."""
+    same_on_both_backends(scenario)
+
+
+def same_on_both_backends(scenario: Scenario) -> None:
+    """Fail unless DuckDB and Polars give the same table for ``scenario``."""
     polars = {(r["target"], r["org_unit"], r["period"]): r for r in run(scenario).to_dicts()}
     duckdb = {
         (r["target"], r["org_unit"], r["period"]): r for r in run(scenario, "duckdb").to_dicts()

@@ -538,6 +538,7 @@ _PLAIN = (
     "org_unit",
     "period",
     "value",
+    "bound",
     "unit",
     "decimals",
     "status",
@@ -583,6 +584,8 @@ def _shown_value(row: dict[str, Any], lang: str) -> str:
     from fractions import Fraction
 
     from .describe import display_decimals, format_number, format_unit
+    from .rules.bounds import direction_of, word
+    from .rules.bounds import shown as bounds_shown
 
     if row["_num"] is None:
         return "—"
@@ -592,7 +595,10 @@ def _shown_value(row: dict[str, Any], lang: str) -> str:
     if milestone is not None and milestone["value"] is not None:
         threshold = Fraction(milestone["value"]).limit_denominator(10**9)
     decimals = display_decimals(value, threshold, row["decimals"])
-    return format_number(value, decimals, lang) + format_unit(row["unit"], lang)
+    bits = direction_of(row["bound"])
+    shown = format_number(bounds_shown(value, decimals, bits), decimals, lang)
+    prefix = f"{word(bits, lang)} " if bits else ""  # "dưới 13,9%": true of every value allowed
+    return prefix + shown + format_unit(row["unit"], lang)
 
 
 def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:

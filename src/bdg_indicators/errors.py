@@ -370,6 +370,11 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         "Counts (people, children, communes, cases...) cannot be negative.",
     ),
     (
+        "invalid-bound",
+        "Invalid bound",
+        "The `bound` column says whether a figure is exact (blank) or a bound: `more_than`/`at_least` (trên, hơn, ít nhất, từ … trở lên), `less_than`/`at_most` (dưới, gần, chưa đến, không quá) or `about` (khoảng, xấp xỉ). A yes/no value cannot be a bound.",
+    ),
+    (
         "duplicate-row",
         "Duplicate row",
         "Another row has the same org unit, period, data item and breakdown with the same value; this copy is not used.",

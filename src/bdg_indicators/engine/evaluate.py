@@ -99,7 +99,7 @@ def run(
     engine = Backend(backend)
     cat = Catalogue.build(spec, targets, observations, tree, [base] if base else [])
     leaf = leaf_rows(cat, observations, engine, _unit_ids(observations, cat))
-    own = engine.collect(own_rows(leaf, cat.max_slots))
+    own = engine.collect(own_rows(leaf, cat.max_slots, observations.bounded))
     expected = expected_table(cat, own)
     values = roll_up(cat, own, expected, engine)
     made = set(values.filter(values["per"] >= cat.periods.observed)["per"].unique().to_list())
@@ -112,7 +112,7 @@ def run(
     variants = engine.collect(variants_lazy)
     schedule = build_schedule(cat, base)
     results = engine.collect(
-        judge(cat, engine.lazy(variants), bound, schedule, engine, method)
+        judge(cat, engine.lazy(variants), bound, schedule, engine, method, observations.bounded)
     ).with_row_index("_row")
     results = settle(results, variant_limits(cat))
     results = with_population(cat, results, needed)

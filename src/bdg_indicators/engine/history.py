@@ -50,14 +50,22 @@ def period_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
 
 
 def earlier(
-    rows: nw.LazyFrame[Any], values: nw.LazyFrame[Any], periods: int, column: str, prefix: str
+    rows: nw.LazyFrame[Any],
+    values: nw.LazyFrame[Any],
+    periods: int,
+    column: str,
+    prefix: str,
+    bits: bool = False,
 ) -> nw.LazyFrame[Any]:
-    """``rows`` with the value (``{prefix}n``, ``{prefix}d``) of the same variant and org unit
-    at the period in ``column`` (rows and values carry ``g``, the variant and org unit's key,
-    and values ``k = g * periods + per``)."""
+    """``rows`` with the value (``{prefix}n``, ``{prefix}d``; and its bound ``{prefix}b`` when
+    ``bits``) of the same variant and org unit at the period in ``column`` (rows and values
+    carry ``g``, the variant and org unit's key, and values ``k = g * periods + per``)."""
     key = f"k_{prefix}"
     lookup = values.select(
-        nw.col("k").alias(key), nw.col("vn").alias(f"{prefix}n"), nw.col("vd").alias(f"{prefix}d")
+        nw.col("k").alias(key),
+        nw.col("vn").alias(f"{prefix}n"),
+        nw.col("vd").alias(f"{prefix}d"),
+        *([nw.col("vb").alias(f"{prefix}b")] if bits else []),
     )
     keyed = rows.with_columns(
         nw.when(nw.col(column) >= 0).then(nw.col("g") * periods + nw.col(column)).alias(key)
@@ -65,9 +73,12 @@ def earlier(
     return keyed.join(lookup, on=key, how="left").drop(key)
 
 
-def baselines(values: nw.LazyFrame[Any], periods: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def baselines(
+    values: nw.LazyFrame[Any], periods: nw.LazyFrame[Any], bits: bool = False
+) -> nw.LazyFrame[Any]:
     """For each variant, org unit and length class (key ``gl``): the earliest period with a value
-    (``b0_per``), its value (``b0n``, ``b0d``) and its end (``t0``)."""
+    (``b0_per``), its value (``b0n``, ``b0d``; its bound ``b0b`` when ``bits``) and its end
+    (``t0``)."""
     valued = (
         values.filter(~nw.col("vn").is_null())
         .join(periods.select("per", "first", "end", "lclass"), on="per")
@@ -79,6 +90,7 @@ def baselines(values: nw.LazyFrame[Any], periods: nw.LazyFrame[Any]) -> nw.LazyF
         nw.col("per").alias("b0_per"),
         nw.col("vn").alias("b0n"),
         nw.col("vd").alias("b0d"),
+        *([nw.col("vb").alias("b0b")] if bits else []),
         nw.col("end").alias("t0"),
     )
 

@@ -5,6 +5,10 @@ Each result row joins its variant's value with the target's schedule, the org un
 (for thresholds that depend on one), the base period's value, earlier values and the baseline,
 then the rules decide: comparisons by the sign of a cross-multiplication, the change goal, the
 linear trajectory, the status ladder. Floating-point columns are made last, for display only.
+
+When some observation is a bound, a value that is a bound is judged only where the bound settles
+the milestone ([`settles`][bdg_indicators.rules.bounds.settles]); a change or progress with a
+bound (the value, the base value, the baseline) is left to the ladder as ``bound-undecided``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 import attrs
 import narwhals as nw
 
+from bdg_indicators.rules.bounds import DIRECTIONS, settles
 from bdg_indicators.rules.change import (
     absolute_change,
     annual_rate,
@@ -59,7 +64,9 @@ def _units_attributes(cat: Catalogue, attributes: list[str], backend: Backend) -
     return backend.table(rows, {"ua": nw.Int64, "code": nw.Int32})
 
 
-def _history(cat: Catalogue, values: nw.LazyFrame[Any], backend: Backend) -> nw.LazyFrame[Any]:
+def _history(
+    cat: Catalogue, values: nw.LazyFrame[Any], backend: Backend, bounded: bool = False
+) -> nw.LazyFrame[Any]:
     """Each variant's values with their period's place in time, the previous period's value,
     the same period of the previous year's and the baseline: joins on the narrow table of
     variant values, before the targets' columns are added."""
@@ -74,7 +81,7 @@ def _history(cat: Catalogue, values: nw.LazyFrame[Any], backend: Backend) -> nw.
             nw.lit(None, nw.Int64).alias("yn"), nw.lit(None, nw.Int64).alias("yd")
         )
     return rows.with_columns((nw.col("g") * LENGTH_CLASSES + nw.col("lclass")).alias("gl")).join(
-        baselines(values, periods), on="gl", how="left"
+        baselines(values, periods, bounded), on="gl", how="left"
     )
 
 
@@ -85,11 +92,13 @@ def judge(
     schedule: Schedule,
     backend: Backend,
     method: str = "linear",
+    bounded: bool = False,
 ) -> nw.LazyFrame[Any]:
-    """One row per target, org unit and period with data: status, reason and every figure."""
+    """One row per target, org unit and period with data: status, reason and every figure
+    (``bounded``: some observation is a bound, and the values carry ``vb``)."""
     head, levels = schedule.frames(backend)
     n_periods = len(cat.periods.periods)
-    history = _history(cat, values, backend)
+    history = _history(cat, values, backend, bounded)
     if list(cat.target_variant) == list(range(len(cat.targets))):
         # each target its own variant, numbered alike (the catalogue numbers variants in the
         # order of their targets): no join needed to give the rows their target
@@ -110,10 +119,12 @@ def judge(
             (nw.col("hk") * schedule.codes + nw.col("code") + 3).alias("lk")
         ).join(levels, on="lk", how="left")
     if any(schedule.head["is_change"]):
-        rows = earlier(rows, values, n_periods, "base_per", "b")
+        rows = earlier(rows, values, n_periods, "base_per", "b", bounded)
     else:
         rows = rows.with_columns(
-            nw.lit(None, nw.Int64).alias("bn"), nw.lit(None, nw.Int64).alias("bd")
+            nw.lit(None, nw.Int64).alias("bn"),
+            nw.lit(None, nw.Int64).alias("bd"),
+            *([nw.lit(0, nw.Int64).alias("bb")] if bounded else []),
         )
     if schedule.base is not None:
         rows = earlier(rows, values, n_periods, "show_base", "sb")
@@ -123,7 +134,7 @@ def judge(
             nw.when(shown).then(nw.col("bn")).alias("sbn"),
             nw.when(shown).then(nw.col("bd")).alias("sbd"),
         )
-    return _decide(cat, rows, value_bound, schedule, method, backend)
+    return _decide(cat, rows, value_bound, schedule, method, backend, bounded)
 
 
 def _attribute_codes(
@@ -233,16 +244,29 @@ def _goals(rows: nw.LazyFrame[Any], bounds: _Bounds) -> tuple[nw.LazyFrame[Any],
 
 
 def _comparisons(
-    cat: Catalogue, rows: nw.LazyFrame[Any], bounds: _Bounds, goal: Exact, expected: Exact
+    cat: Catalogue,
+    rows: nw.LazyFrame[Any],
+    bounds: _Bounds,
+    goal: Exact,
+    expected: Exact,
+    bounded: bool,
 ) -> nw.LazyFrame[Any]:
     """Whether the value meets the milestone due, and keeps pace with the one ahead."""
     value = bounds.exact("vn", "vd")
     aim = combine(lambda e, g: choose(nw.col("has_baseline"), e, g), (expected, goal), _WHAT)
-    met_comparison = holds(
-        nw.col("m1"), sign_difference(value, bounds.threshold("p1", "q1"), _WHAT)
-    ) & holds(nw.col("m2"), sign_difference(value, bounds.threshold("p2", "q2"), _WHAT))
+    first = sign_difference(value, bounds.threshold("p1", "q1"), _WHAT)
+    second = sign_difference(value, bounds.threshold("p2", "q2"), _WHAT)
     met_change = holds(nw.col("cmask"), sign_difference(value, goal, _WHAT))
+    undecided: list[nw.Expr] = []
+    if bounded:  # met only where every value the bound allows meets it
+        sure_1, never_1 = settles(nw.col("m1"), first, nw.col("vb"))
+        sure_2, never_2 = settles(nw.col("m2"), second, nw.col("vb"))
+        met_comparison = sure_1 & sure_2
+        undecided = [(~met_comparison & ~never_1 & ~never_2).alias("comparison_open")]
+    else:
+        met_comparison = holds(nw.col("m1"), first) & holds(nw.col("m2"), second)
     return rows.with_columns(
+        *undecided,
         nw.when(nw.col("is_change")).then(met_change).otherwise(met_comparison).alias("met"),
         holds(_WANTED, sign_difference(value, aim, _WHAT)).alias("on_track"),
         _criteria(cat, rows).alias("criterion_failed"),
@@ -278,8 +302,40 @@ def _no_growth(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )
 
 
-def _verdicts(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _bound_case(cat: Catalogue) -> tuple[nw.Expr, nw.Expr]:
+    """Whether a bound leaves the verdict open, and what is a bound: a comparison the value's
+    bound does not settle; a change whose value or base value is a bound; progress whose value,
+    baseline or base value is a bound; a score rule with a criterion that is a bound, judged
+    criterion by criterion."""
+    value = nw.col("vb").fill_null(0) != 0
+    base = nw.col("is_change") & (nw.col("bb").fill_null(0) != 0)
+    baseline = nw.col("has_baseline") & (nw.col("b0b").fill_null(0) != 0)
+    progress = ~nw.col("due").fill_null(True) & ~nw.col("boolean_target").fill_null(True)
+    comparison = ~nw.col("is_change") & nw.col("comparison_open").fill_null(False)
+    if any(v.criteria for v in cat.variants):
+        criteria = (
+            nw.col("due").fill_null(False)
+            & ~nw.col("is_change")
+            & nw.col("met").fill_null(False)
+            & ~nw.col("me").is_null()
+            & (nw.col("cb") != 0)
+        )
+        comparison = comparison | criteria
+    open_ = (
+        nw.when(progress)
+        .then(value | baseline | base)
+        .otherwise((nw.col("is_change") & (value | base)) | comparison)
+    )
+    direction: Any = nw.lit("baseline")
+    direction = nw.when(base).then(nw.lit("base")).otherwise(direction)
+    for bits, found in DIRECTIONS.items():
+        direction = nw.when(nw.col("vb") == bits).then(nw.lit(found.id)).otherwise(direction)
+    return open_, direction
+
+
+def _verdicts(rows: nw.LazyFrame[Any], cat: Catalogue, bounded: bool) -> nw.LazyFrame[Any]:
     """The status ladder, and the figures the table and explanations keep."""
+    bound_open, bound_subject = _bound_case(cat) if bounded else (None, None)
     status, code, subject = ladder(
         Case(
             not_applicable=nw.col("na_code"),
@@ -299,6 +355,8 @@ def _verdicts(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
             criterion_failed=nw.col("criterion_failed"),
             boolean_target=nw.col("boolean_target").fill_null(False),
             on_track=nw.col("on_track").fill_null(False),
+            bound_undecided=bound_open,
+            bound_subject=bound_subject,
         )
     )
     progress_row = nw.col("progress_row")
@@ -332,7 +390,7 @@ def _verdicts(rows: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
             .alias("progress_note"),
         )
         .pipe(_readings)
-        .select(*KEPT)
+        .select(*KEPT, *(("vb",) if bounded else ()))
     )
 
 
@@ -343,12 +401,13 @@ def _decide(
     schedule: Schedule,
     method: str,
     backend: Backend,
+    bounded: bool = False,
 ) -> nw.LazyFrame[Any]:
     bounds = _Bounds.of(cat, schedule, value_bound)
     rows, goal, expected = _goals(rows, bounds)
-    rows = _comparisons(cat, rows, bounds, goal, expected)
+    rows = _comparisons(cat, rows, bounds, goal, expected, bounded)
     rows = _growth(cat, rows, bounds, goal, backend) if method == "cagr" else _no_growth(rows)
-    return _verdicts(rows)
+    return _verdicts(rows, cat, bounded)
 
 
 KEPT = (

@@ -33,10 +33,23 @@ from bdg_indicators.formulas import (
     Reference,
 )
 from bdg_indicators.formulas import Node as FormulaNode
+from bdg_indicators.rules.bounds import merge_signs, operand_signs
 from bdg_indicators.rules.milestones import TimeBehaviour
 from bdg_indicators.spec import Aggregation, DataItem, Indicator, Spec, Target
 
-__all__ = ["Node", "Num", "Op", "Scope", "Series", "Share", "ShareOf", "Slot", "Variant", "plan"]
+__all__ = [
+    "Node",
+    "Num",
+    "Op",
+    "Scope",
+    "Series",
+    "Share",
+    "ShareOf",
+    "Slot",
+    "Variant",
+    "monotonic",
+    "plan",
+]
 
 Selector = tuple[tuple[str, str], ...]
 
@@ -308,6 +321,44 @@ def behaviour(root: Node, scope: Scope, spec: Spec) -> TimeBehaviour:
     if not flows:
         return TimeBehaviour.STOCK
     return TimeBehaviour.RATE if _degree(root, scope, spec) == 0 else TimeBehaviour.FLOW
+
+
+Signs = dict[tuple[str, int], int]
+"""The sign of a value in each input it reads: (``"slot"`` or ``"share"``, index) → +1, −1, 0."""
+
+
+def _nonnegative(node: Node, scope: Scope, spec: Spec) -> bool:
+    """Whether the node's value is never negative: counts (which reading keeps non-negative),
+    shares, yes/no, and sums, products, quotients, minima and maxima of such."""
+    if isinstance(node, Num):
+        return node.value >= 0
+    if isinstance(node, Slot):
+        unit = spec.data_item(scope.series[node.index].item).unit
+        return units_mod.dimension_of(unit) == (("[count]", 1),)
+    if isinstance(node, ShareOf) or is_condition(node):
+        return True
+    if node.kind in ("-", "neg"):
+        return False
+    return all(_nonnegative(o, scope, spec) for o in node.operands)
+
+
+def monotonic(root: Node, scope: Scope, spec: Spec) -> Signs:
+    """How the value of ``root`` moves with each slot and share it reads, by the rule of
+    [`operand_signs`][bdg_indicators.rules.bounds.operand_signs]; found once per variant."""
+    if isinstance(root, Num):
+        return {}
+    if isinstance(root, Slot):
+        return {("slot", root.index): 1}
+    if isinstance(root, ShareOf):
+        return {("share", root.index): 1}
+    nonnegative = [_nonnegative(o, scope, spec) for o in root.operands]
+    constants = [o.value if isinstance(o, Num) else None for o in root.operands]
+    outer = operand_signs(root.kind, nonnegative, constants)
+    found: dict[tuple[str, int], int | None] = {}
+    for sign, operand in zip(outer, root.operands, strict=True):
+        for key, inner in monotonic(operand, scope, spec).items():
+            found[key] = merge_signs(found.get(key), sign * inner)
+    return {key: sign for key, sign in found.items() if sign is not None}
 
 
 def plan(spec: Spec, target: Target) -> Variant:

@@ -184,7 +184,8 @@ def settle(results: Any, limits: dict[str, list[Any]]) -> Any:
         fixes["_row"].append(row["_row"])
         fixes["_category"].append(category)
         on_track = "on_track" if category == CATEGORIES[0] else "off_track"
-        fixes["_status"].append(row["status"] if trend else on_track)
+        progress = row["status"] in ("on_track", "off_track")  # not one the ladder left open
+        fixes["_status"].append(on_track if progress and not trend else row["status"])
     patch = pl.DataFrame(
         fixes, schema={"_row": pl.UInt32, "_category": pl.String, "_status": pl.String}
     )

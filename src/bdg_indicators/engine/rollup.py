@@ -14,6 +14,11 @@ bit per series), how the row was obtained (``how``), how many reporting org unit
   stocks from the last part.
 - **Summed**: otherwise, from the deepest level up, the sum of the children that have every series
   of the scope, so that a ratio's numerator and denominator always come from the same org units.
+
+When some observation is a bound, each series also carries its bound bits (``b0``, ``b1``, ...,
+see [`rules.bounds`][bdg_indicators.rules.bounds]): a row's own, OR-ed over the parts of a period
+summed and over the children of a sum, the last part's for a stock. Without bounds these columns
+do not exist, and cost nothing.
 """
 
 from __future__ import annotations
@@ -23,17 +28,35 @@ from typing import Any
 import narwhals as nw
 
 from bdg_indicators.observations import Observations
+from bdg_indicators.rules.bounds import ABOVE, BELOW
 from bdg_indicators.spec import Aggregation
 
 from .backend import Backend
 from .catalogue import PARTS, Catalogue
 from .plan import Series
 
-__all__ = ["HOW", "expected_table", "leaf_rows", "own_rows", "roll_up"]
+__all__ = ["HOW", "bit_columns", "expected_table", "leaf_rows", "own_rows", "roll_up"]
 
 HOW = {0: "missing", 1: "reported", 2: "derived", 3: "summed"}
 """How a row's values were obtained."""
 REPORTED, DERIVED, SUMMED = 1, 2, 3
+
+
+def bit_columns(slots: int, bounded: bool) -> list[str]:
+    """The bound bits columns of ``slots`` series (none without bounds)."""
+    return [f"b{j}" for j in range(slots)] if bounded else []
+
+
+def _or_bits(column: str) -> tuple[nw.Expr, nw.Expr]:
+    """The two bits of a bound column, for a maximum each (an OR over rows)."""
+    return (
+        (nw.col(column) // ABOVE % 2).alias(f"{column}__a"),
+        (nw.col(column) // BELOW % 2).alias(f"{column}__b"),
+    )
+
+
+def _joined_bits(column: str) -> nw.Expr:
+    return (nw.col(f"{column}__a") * ABOVE + nw.col(f"{column}__b") * BELOW).alias(column)
 
 
 def series_key(observations: Observations, series: Series) -> int | None:
@@ -79,26 +102,32 @@ def leaf_rows(
     cat: Catalogue, observations: Observations, backend: Backend, unit_ids: Any
 ) -> nw.LazyFrame[Any]:
     """Observation rows as (scope, slot, bit, ou, per, num, derived), one per scope reading
-    the row's series; ``unit_ids`` maps the observations' org-unit ids to the catalogue's
-    (``None``: the same)."""
+    the row's series, with the bound bits ``bd`` when some observation is a bound;
+    ``unit_ids`` maps the observations' org-unit ids to the catalogue's (``None``: the same)."""
     table = backend.lazy(observations.encoded)
     unit = nw.col("org_unit")
     if unit_ids is not None:
         unit = unit.replace_strict(list(range(len(unit_ids))), unit_ids, return_dtype=nw.Int32)
+    bits = [nw.col("bound").cast(nw.Int64).alias("bd")] if observations.bounded else []
     rows = table.select(
         _key_expression(observations).alias("skey"),
         unit.cast(nw.Int32).alias("ou"),
         nw.col("period").cast(nw.Int32).alias("per"),
         nw.col("num"),
+        *bits,
     ).join(_slots(cat, observations, backend), on="skey", how="inner")
-    rows = rows.select("scope", "slot", "bit", "ou", "per", "num", nw.lit(0).alias("derived"))
+    bd = ["bd"] if observations.bounded else []
+    rows = rows.select("scope", "slot", "bit", "ou", "per", "num", *bd, nw.lit(0).alias("derived"))
     if cat.periods.has_parts:
-        rows = nw.concat([rows, _parts(rows, cat, backend)], how="vertical")
+        rows = nw.concat([rows, _parts(rows, cat, backend, bool(bd))], how="vertical")
     return rows
 
 
-def _parts(rows: nw.LazyFrame[Any], cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
-    """Years and half-years made of their parts, where they have no row of their own."""
+def _parts(
+    rows: nw.LazyFrame[Any], cat: Catalogue, backend: Backend, bounded: bool
+) -> nw.LazyFrame[Any]:
+    """Years and half-years made of their parts, where they have no row of their own (a sum
+    is a bound where some part is; a stock, the last part's)."""
     periods, index = cat.periods.periods, cat.periods.index
     parts: dict[str, list[int]] = {"per": [], "whole": [], "rank": [], "count": [], "last": []}
     for pid in range(cat.periods.observed):
@@ -126,41 +155,70 @@ def _parts(rows: nw.LazyFrame[Any], cat: Catalogue, backend: Backend) -> nw.Lazy
                 scopes["slot"].append(slot)
                 scopes["stock"].append(int(aggregation is Aggregation.STOCK))
     kinds = backend.table(scopes, dict.fromkeys(scopes, nw.Int32))
-    grouped = (
+    joined = (
         rows.join(table, on="per", how="inner")
         .join(kinds, on=["scope", "slot"], how="inner")
         .with_columns(nw.when(nw.col("last") == 1).then(nw.col("num")).alias("last_num"))
-        .group_by("scope", "slot", "bit", "ou", "whole", "rank", "count", "stock")
+    )
+    bits: list[nw.Expr] = []
+    made_bits: list[nw.Expr] = []
+    if bounded:
+        joined = joined.with_columns(
+            nw.when(nw.col("last") == 1).then(nw.col("bd")).alias("last_bd"), *_or_bits("bd")
+        )
+        bits = [nw.col("last_bd").max(), nw.col("bd__a").max(), nw.col("bd__b").max()]
+        made_bits = [
+            nw.when(nw.col("stock") == 1)
+            .then(nw.col("last_bd"))
+            .otherwise(_joined_bits("bd"))
+            .cast(nw.Int64)
+            .alias("bd")
+        ]
+    grouped = (
+        joined.group_by("scope", "slot", "bit", "ou", "whole", "rank", "count", "stock")
         .agg(
             nw.col("num").sum().alias("total"),
             nw.len().alias("n"),
             nw.col("last_num").max().alias("end"),
+            *bits,
         )
         .with_columns(
             nw.when(nw.col("stock") == 1)
             .then(nw.col("end"))
             .otherwise(nw.when(nw.col("n") == nw.col("count")).then(nw.col("total")))
-            .alias("num")
+            .alias("num"),
+            *made_bits,
         )
         .filter(~nw.col("num").is_null())
     )
+    bd = ["bd"] if bounded else []
     best = grouped.group_by("scope", "slot", "ou", "whole").agg(nw.col("rank").min())
     made = grouped.join(best, on=["scope", "slot", "ou", "whole", "rank"], how="inner").select(
-        "scope", "slot", "bit", "ou", nw.col("whole").alias("per"), nw.col("num").cast(nw.Int64)
+        "scope",
+        "slot",
+        "bit",
+        "ou",
+        nw.col("whole").alias("per"),
+        nw.col("num").cast(nw.Int64),
+        *bd,
     )
     made = made.join(rows, on=["scope", "slot", "ou", "per"], how="anti")
-    return made.select("scope", "slot", "bit", "ou", "per", "num", nw.lit(1).alias("derived"))
+    return made.select("scope", "slot", "bit", "ou", "per", "num", *bd, nw.lit(1).alias("derived"))
 
 
-def own_rows(leaf: nw.LazyFrame[Any], slots: int) -> nw.LazyFrame[Any]:
-    """One row per scope, org unit and period: the reported series values, side by side."""
+def own_rows(leaf: nw.LazyFrame[Any], slots: int, bounded: bool = False) -> nw.LazyFrame[Any]:
+    """One row per scope, org unit and period: the reported series values, side by side (and
+    their bound bits, ``b{j}``, when ``bounded``)."""
+    bits = bit_columns(slots, bounded)
     wide = leaf.with_columns(
-        *[nw.when(nw.col("slot") == j).then(nw.col("num")).alias(f"x{j}") for j in range(slots)]
+        *[nw.when(nw.col("slot") == j).then(nw.col("num")).alias(f"x{j}") for j in range(slots)],
+        *[nw.when(nw.col("slot") == j).then(nw.col("bd")).alias(b) for j, b in enumerate(bits)],
     )
     return wide.group_by("scope", "ou", "per").agg(
         nw.col("bit").sum().alias("mask"),
         nw.col("derived").max().alias("derived"),
         *[nw.col(f"x{j}").sum() for j in range(slots)],
+        *[nw.col(b).max() for b in bits],
     )
 
 
@@ -227,6 +285,8 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
     import polars as pl
 
     slots = [f"x{j}" for j in range(cat.max_slots)]
+    bits = [b for b in bit_columns(cat.max_slots, True) if b in own.columns]
+    slots_and_bits = [*slots, *bits]
     expected = backend.lazy(expected_counts)
     units = _unit_table(cat, backend)
     scopes = _scope_table(cat, backend)
@@ -249,7 +309,7 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
             .cast(nw.Int8)
             .alias("how"),
             "mask",
-            *slots,
+            *slots_and_bits,
             nw.col("expected").alias("used"),
             nw.lit(0, nw.Int64).alias("children"),
         )
@@ -257,7 +317,7 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
     levels = [complete]
     for depth in range(max(cat.org_units.depths, default=0), 0, -1):
         current = pl.concat(levels, how="vertical_relaxed")
-        summed = _sum_level(backend.lazy(current), units, depth, slots)
+        summed = _sum_level(backend.lazy(current), units, depth, slots, bits)
         new = backend.collect(
             summed.join(
                 backend.lazy(current).select("scope", "ou", "per"),
@@ -277,7 +337,7 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
             "summable",
             nw.lit(0).cast(nw.Int8).alias("how"),
             "mask",
-            *slots,
+            *slots_and_bits,
             nw.lit(0, nw.Int64).alias("used"),
             nw.lit(0, nw.Int64).alias("children"),
         )
@@ -287,17 +347,25 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
 
 
 def _sum_level(
-    current: nw.LazyFrame[Any], units: nw.LazyFrame[Any], depth: int, slots: list[str]
+    current: nw.LazyFrame[Any],
+    units: nw.LazyFrame[Any],
+    depth: int,
+    slots: list[str],
+    bits: list[str],
 ) -> nw.LazyFrame[Any]:
-    """The sums, at depth - 1, of the complete rows at ``depth`` (summable scopes only)."""
+    """The sums, at depth - 1, of the complete rows at ``depth`` (summable scopes only); a sum
+    is a bound where some child's value is."""
     children = current.filter((nw.col("depth") == depth) & nw.col("summable")).join(
         units.select("ou", "parent"), on="ou"
     )
+    if bits:
+        children = children.with_columns(*[e for b in bits for e in _or_bits(b)])
     return (
         children.group_by("scope", "parent", "per")
         .agg(
             nw.col("mask").max(),
             *[nw.col(x).sum() for x in slots],
+            *[nw.col(f"{b}__{k}").max() for b in bits for k in "ab"],
             nw.col("used").sum(),
             nw.len().cast(nw.Int64).alias("children"),
         )
@@ -305,5 +373,6 @@ def _sum_level(
         .with_columns(
             nw.lit(depth - 1).cast(nw.Int32).alias("depth"),
             nw.lit(SUMMED).cast(nw.Int8).alias("how"),
+            *[_joined_bits(b).cast(nw.Int64) for b in bits],
         )
     )

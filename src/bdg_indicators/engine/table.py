@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bdg_indicators.rules.bounds import DIRECTIONS
 from bdg_indicators.rules.statuses import REASONS
 
 from .catalogue import Catalogue
@@ -27,6 +28,7 @@ COLUMNS = (
     "value",
     "value_num",
     "value_den",
+    "bound",
     "unit",
     "decimals",
     "status",
@@ -127,6 +129,15 @@ def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[st
 
     periods = [str(p) for p in cat.periods.periods]
     templates = {code: reason.en for code, reason in REASONS.items()}
+    subject: Any = pl.col("reason_subject")
+    for code, reason in REASONS.items():  # subjects that are codes, in words
+        if reason.subjects:
+            words = {key: en for key, (_, en) in reason.subjects.items()}
+            subject = (
+                pl.when(pl.col("reason_code") == code)
+                .then(subject.replace_strict(words, default=subject, return_dtype=pl.String))
+                .otherwise(subject)
+            )
     return {
         "value": pl.col("value_f"),
         "value_num": pl.col("vn"),
@@ -134,7 +145,7 @@ def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[st
         "reason": pl.when(pl.col("reason_code").is_not_null()).then(
             pl.col("reason_code")
             .replace_strict(templates, default=None, return_dtype=pl.String)
-            .str.replace("{s}", pl.col("reason_subject").fill_null(""), literal=True)
+            .str.replace("{s}", subject.fill_null(""), literal=True)
         ),
         "coverage_used": pl.col("used"),
         "coverage_expected": pl.col("expected"),
@@ -174,5 +185,16 @@ def public_table(cat: Catalogue, results: Any, method_ids: dict[str, str], metho
     columns the results already have are shared, not copied."""
     import polars as pl
 
-    made = {**_labels(cat), **_figures(cat, method_ids, method)}
+    made = {**_labels(cat), **_figures(cat, method_ids, method), "bound": _bound(results)}
     return results.select([made[c].alias(c) if c in made else pl.col(c) for c in COLUMNS])
+
+
+def _bound(results: Any) -> Any:
+    """The value's bound: ``above``, ``below``, ``about``; null when exact (and when no
+    observation was a bound, without computing anything)."""
+    import polars as pl
+
+    if "vb" not in results.columns:
+        return pl.lit(None, pl.String)
+    codes = {bits: d.id for bits, d in DIRECTIONS.items()}
+    return pl.col("vb").replace_strict(codes, default=None, return_dtype=pl.String)

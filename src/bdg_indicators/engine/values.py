@@ -3,7 +3,11 @@
 For a variant (an indicator as a target evaluates it) the grid of org units and periods is
 joined with its scope's rolled-up series and with its shares, and the compiled formula gives an
 exact numerator and denominator (``vn``, ``vd``) or no value with the reason
-(``reason_code``, ``reason_subject``).
+(``reason_code``, ``reason_subject``). When some observation is a bound, ``vb`` is the value's
+bound (bits of [`rules.bounds`][bdg_indicators.rules.bounds]): each input's bound carried
+through the formula's sign in it, found once per variant
+([`monotonic`][bdg_indicators.engine.plan.monotonic]); a share is ``about`` when some member it
+counts reads a bound.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from typing import Any
 import narwhals as nw
 
 from bdg_indicators.observations import Observations
+from bdg_indicators.rules.bounds import ABOUT, through, union
 from bdg_indicators.rules.rational import Magnitude, Ratio
 from bdg_indicators.spec import Aggregation, Coverage, Spec
 
 from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Compiler, Condition, Exact, combine
-from .plan import Scope, Share
-from .rollup import REPORTED, SUMMED
+from .plan import Scope, Share, monotonic
+from .rollup import REPORTED, SUMMED, bit_columns
 
 __all__ = ["share_values", "variant_values"]
 
@@ -94,18 +99,20 @@ def _scope_rows(
     values: nw.LazyFrame[Any],
     shares: dict[int, Any],
     backend: Backend,
+    bounded: bool = False,
 ) -> nw.LazyFrame[Any]:
-    """The grid of one scope: its rolled-up series and the shares it counts."""
+    """The grid of one scope: its rolled-up series and the shares it counts (with their bound
+    bits when ``bounded``)."""
     scope = cat.scopes[scope_id]
     slots = [f"x{j}" for j in range(len(scope.series))]
+    slots += bit_columns(len(scope.series), bounded)
     rows = values.filter(nw.col("scope") == scope_id).select(
         "ou", "per", "how", "mask", *slots, "used", "expected", "children"
     )
     frame = _grid(cat, backend).join(rows, on=["ou", "per"], how="left")
+    names = ("n", "d", "known", "members", "code", "subject", *(("bd",) if bounded else ()))
     for k, share in enumerate(scope.shares):
-        table = shares[_share_index(cat, share)].rename(
-            {c: f"sh{k}_{c}" for c in ("n", "d", "known", "members", "code", "subject")}
-        )
+        table = shares[_share_index(cat, share)].rename({c: f"sh{k}_{c}" for c in names})
         frame = frame.join(backend.lazy(table), on=["ou", "per"], how="left")
     return frame.with_columns(nw.col("mask").fill_null(0))
 
@@ -130,10 +137,11 @@ def share_values(
     (``known``) of the members below (``members``), and the reason when there is no value."""
     import polars as pl
 
+    bounded = observations.bounded
     tables: dict[int, Any] = {}
     for index, (share, scope_id) in enumerate(cat.shares):
         scope = cat.scopes[scope_id]
-        frame = _scope_rows(cat, scope_id, values, tables, backend)
+        frame = _scope_rows(cat, scope_id, values, tables, backend, bounded)
         compiler = Compiler(
             slots=slot_values(scope, observations, cat.spec),
             shares=_share_exacts(scope, len(cat.org_units.codes)),
@@ -155,12 +163,19 @@ def share_values(
                 pairs["member"].append(member)
                 pairs["ou"].append(unit)
         links = backend.table(pairs, {"member": nw.Int32, "ou": nw.Int32})
+        bits: list[nw.Expr] = []
+        if bounded:  # a member counted with a bound makes the share's count a bound
+            read = [nw.col(b) for b in bit_columns(len(scope.series), True)]
+            read += [nw.col(f"sh{k}_bd") for k in range(len(scope.shares))]
+            bound = (union(*read) != 0) if read else nw.lit(False)
+            bits = [nw.when(decided & bound).then(ABOUT).otherwise(0).alias("bd")]
         flags = frame.select(
             nw.col("ou").alias("member"),
             "per",
             among.alias("among"),
             meets.alias("meets"),
             why.alias("why"),
+            *bits,
         ).join(links, on="member", how="inner")
         inside = nw.col("among").fill_null(False)
         known = ~nw.col("among").is_null() & (~nw.col("among") | ~nw.col("meets").is_null())
@@ -177,6 +192,7 @@ def share_values(
                 nw.col("known").sum(),
                 nw.len().cast(nw.Int64).alias("members"),
                 nw.col("why").min(),
+                *([nw.col("bd").max()] if bounded else []),
             )
         )
         codes = [code for code, _ in reasons] or ["missing-series"]
@@ -195,7 +211,18 @@ def share_values(
             .alias("subject"),
             pl.col("n").cast(pl.Int64),
             pl.col("d").cast(pl.Int64),
-        ).select("ou", "per", "n", "d", "known", "members", "code", "subject")
+            *([pl.col("bd").fill_null(0).cast(pl.Int64)] if bounded else []),
+        ).select(
+            "ou",
+            "per",
+            "n",
+            "d",
+            "known",
+            "members",
+            "code",
+            "subject",
+            *(["bd"] if bounded else []),
+        )
     return tables
 
 
@@ -233,9 +260,10 @@ def variant_values(
     bound of every ``vn`` and ``vd``."""
     made = []
     criteria = max((len(v.criteria) for v in cat.variants), default=0)
+    bounded = observations.bounded
     for xid, variant in enumerate(cat.variants):
         scope_id = cat.scope_id(variant.scope)
-        frame = _scope_rows(cat, scope_id, values, shares, backend).join(
+        frame = _scope_rows(cat, scope_id, values, shares, backend, bounded).join(
             expected.filter(nw.col("scope") == scope_id).select(
                 "ou", nw.col("expected").alias("tree_expected")
             ),
@@ -371,8 +399,24 @@ def _variant(
         nw.col("children").fill_null(0).cast(nw.Int64).alias("children"),
         ((used < expected) & keep).fill_null(False).alias("partial"),
         *_criteria(observations, variant, criteria),
+        *(_bound_bits(cat, variant, keep) if observations.bounded else []),
     )
     return made, exact
+
+
+def _bound_bits(cat: Catalogue, variant: Any, keep: nw.Expr) -> list[nw.Expr]:
+    """The value's bound (``vb``; null without a value) and that of its criteria (``cb``)."""
+    signs = monotonic(variant.root, variant.scope, cat.spec)
+    inputs = [
+        through(nw.col(f"b{index}" if kind == "slot" else f"sh{index}_bd"), sign)
+        for (kind, index), sign in sorted(signs.items())
+    ]
+    value = union(*inputs) if inputs else nw.lit(0)
+    criteria = [nw.col(f"b{j}") for j in variant.criteria]
+    return [
+        nw.when(keep).then(value).cast(nw.Int64).alias("vb"),
+        (union(*criteria) if criteria else nw.lit(0)).fill_null(0).cast(nw.Int64).alias("cb"),
+    ]
 
 
 def _how(cat: Catalogue, scope: Scope, keep: nw.Expr) -> nw.Expr:

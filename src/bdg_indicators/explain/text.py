@@ -13,6 +13,7 @@ from bdg_indicators.describe import (
     format_number,
     format_unit,
 )
+from bdg_indicators.rules.bounds import DIRECTIONS, direction_of, shown, word
 from bdg_indicators.rules.statuses import STATUS_WORDS, Status, reason_text
 
 from .trace import Explanation, SeriesValue
@@ -37,6 +38,7 @@ def _series(s: SeriesValue) -> dict[str, Any]:
         "period": s.period,
         "value": _number(s.value),
         "exact": _exact(s.value),
+        "bound": s.bound,
         "how": s.how,
         "rows": [
             {
@@ -47,6 +49,7 @@ def _series(s: SeriesValue) -> dict[str, Any]:
                 "file": r.file,
                 "row": r.row,
                 "source": r.source,
+                "bound": r.bound,
             }
             for r in s.rows
         ],
@@ -57,7 +60,17 @@ def _shown(case: Explanation) -> str | None:
     if case.value is None:
         return None
     decimals = display_decimals(case.value, case.threshold, case.indicator.decimals)
-    return format_number(case.value, decimals, "en")
+    return _bounded(case.value, decimals, case.bound, "en")
+
+
+def _bounded(value: Fraction, decimals: int | None, bound: str | None, lang: str) -> str:
+    """A figure with its bound's word in front ("trên 200.000", "dưới 13,9"), rounded toward
+    the bound's safe side."""
+    bits = direction_of(bound)
+    if not bits:
+        return format_number(value, decimals, lang)
+    rounded = value if decimals is None else shown(value, decimals, bits)
+    return f"{word(bits, lang)} {format_number(rounded, decimals, lang)}"
 
 
 def _milestone(case: Explanation) -> dict[str, Any] | None:
@@ -160,6 +173,7 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
         },
         "value": _number(case.value),
         "exact_value": _exact(case.value),
+        "bound": case.bound,
         "displayed_value": _shown(case),
         "decimals": indicator.decimals,
         "unit": indicator.unit,
@@ -216,6 +230,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "not due": "chưa đến hạn",
         "attribute": "theo thuộc tính",
         "year": "năm",
+        "bound": "giá trị là giới hạn",
     },
     "en": {
         "target": "Target",
@@ -250,6 +265,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "not due": "not yet due",
         "attribute": "by attribute",
         "year": "year",
+        "bound": "the value is a bound",
     },
 }
 
@@ -259,13 +275,15 @@ def _series_lines(
 ) -> list[str]:
     contributed = sum(c.contributed for c in case.children)
     how = w.get(series.how, series.how).format(n=contributed, of=len(case.children))
-    shown = w["missing"] if series.value is None else format_number(series.value, None, lang)
+    shown = (
+        w["missing"] if series.value is None else _bounded(series.value, None, series.bound, lang)
+    )
     lines = [f"  {series.series} @ {series.org_unit} ({series.period}) = {shown} ({how})"]
     for row in series.rows[:20]:
         note = f" — {row.source}" if row.source else ""
         lines.append(
             f"      {row.file} {w['row']} {row.row}: {row.org_unit} {row.period} "
-            f"{format_number(row.value, None, lang)}{note}"
+            f"{_bounded(row.value, None, row.bound, lang)}{note}"
         )
     if len(series.rows) > 20:
         lines.append(f"      … (+{len(series.rows) - 20})")
@@ -308,9 +326,14 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
     )
     if case.value is not None:
         decimals = display_decimals(case.value, case.threshold, indicator.decimals)
+        bound = ""
+        if case.bound is not None:
+            found = DIRECTIONS[direction_of(case.bound)]
+            meaning = found.meaning_vi if code == "vi" else found.meaning_en
+            bound = f" — {w['bound']}: {meaning}"
         lines.append(
-            f"{w['value']}: {format_number(case.value, decimals, code)}{unit} "
-            f"({w['exact']}: {_exact(case.value)}; {w['shown']}: {decimals})"
+            f"{w['value']}: {_bounded(case.value, decimals, case.bound, code)}{unit} "
+            f"({w['exact']}: {_exact(case.value)}; {w['shown']}: {decimals}){bound}"
         )
     else:
         lines.append(f"{w['value']}: {w['no value']}")

@@ -14,6 +14,7 @@ import attrs
 from bdg_indicators.engine.rollup import HOW, series_key
 from bdg_indicators.errors import BdgError, Location, Problem, did_you_mean
 from bdg_indicators.periods import Period, parse_period
+from bdg_indicators.rules.bounds import code_of
 from bdg_indicators.rules.change import absolute_change, annual_rate, relative_change
 from bdg_indicators.spec import Indicator, Milestone, Target
 
@@ -46,6 +47,8 @@ class Contribution:
     file: str
     row: int
     source: str | None = None
+    bound: str | None = None
+    """The row's bound (``above``, ``below``, ``about``; ``None``: exact)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +64,8 @@ class SeriesValue:
     ``summed`` (the sum of its children), ``missing``."""
     rows: tuple[Contribution, ...] = ()
     """The observation rows the value is made of (for large sums: none, see the children)."""
+    bound: str | None = None
+    """Whether the value is a bound (``above``, ``below``, ``about``; ``None``: exact)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -148,6 +153,9 @@ class Explanation:
     changes: tuple[ChangeFigures, ...]
     method: str
     engine: str = ENGINE_VERSION
+    bound: str | None = None
+    """Whether the value is a bound: ``above`` (the true value is at or above it), ``below``,
+    ``about``; ``None``: exact."""
 
     @property
     def rows(self) -> tuple[Contribution, ...]:
@@ -257,6 +265,7 @@ class _Reader:
                     file=self.obs.files[row["file"]],
                     row=row["row"],
                     source=row["source"],
+                    bound=code_of(row.get("bound") or 0),
                 )
             )
         return result
@@ -312,6 +321,7 @@ def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesVa
                 value=value,
                 how=how if present else "missing",
                 rows=tuple(rows.get(j, ())) if present else (),
+                bound=code_of(row.get(f"b{j}") or 0) if present and row is not None else None,
             )
         )
     return tuple(result)
@@ -461,6 +471,7 @@ def trace(
         progress=_progress(reader, row, scope_id, ou, milestone),
         changes=_changes(reader, row, base_period),
         method=_method_id(result.method),
+        bound=code_of(row.get("vb") or 0),
     )
 
 

@@ -53,7 +53,9 @@ class Observations:
     """Used rows, with integer codes: ``file`` (index into ``files``), ``row``, ``org_unit``
     (index into ``org_units``), ``period`` (index into ``periods``), ``data_item`` (index into
     the spec's data items), one column per breakdown (0 = total, i + 1 = its i-th value),
-    ``num`` (the value times ``10**scales[item]``) and ``source``."""
+    ``num`` (the value times ``10**scales[item]``) and ``source``; and ``bound`` (bits of
+    [`rules.bounds`][bdg_indicators.rules.bounds]: 1 the true value may be above ``num``, 2 below,
+    3 either) only when some row is a bound."""
     files: tuple[str, ...]
     """The sources, as named in messages."""
     org_units: tuple[str, ...]
@@ -102,7 +104,8 @@ class Observations:
     def table(self) -> pl.DataFrame:
         """The used rows with codes as text (made on each access): ``file``, ``row``,
         ``org_unit``, ``period``, ``data_item``, the breakdowns (null = total), ``num``,
-        ``source``."""
+        ``source`` (and ``bound``, the direction's code, null when exact, if some row is a
+        bound)."""
         return self.labelled(self.encoded)
 
     def labelled(self, rows: pl.DataFrame) -> pl.DataFrame:
@@ -124,7 +127,23 @@ class Observations:
             *[names(b, self.breakdown_values[b], 1).alias(b) for b in self.breakdowns],
             "num",
             "source",
+            *([_bound_codes()] if "bound" in rows.columns else []),
         )
+
+    @property
+    def bounded(self) -> bool:
+        """Whether some row is a bound (then ``encoded`` has a ``bound`` column)."""
+        return "bound" in self.encoded.columns
+
+
+def _bound_codes() -> pl.Expr:
+    import polars as pl
+
+    from bdg_indicators.rules.bounds import DIRECTIONS
+
+    return pl.col("bound").replace_strict(
+        list(DIRECTIONS), [d.id for d in DIRECTIONS.values()], default=None, return_dtype=pl.String
+    )
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:
@@ -202,11 +221,14 @@ def _assemble(
     import polars as pl
 
     breakdowns = tuple(b.id for b in spec.breakdowns if any(b.id in f.columns for f in frames))
+    bounded = any("bound" in f.columns and (f.get_column("bound") != 0).any() for f in frames)
     columns = ["file", "row", "org_unit", "period", "data_item", *breakdowns, "num", "dec"]
+    bound = ["bound"] if bounded else []
     aligned = [
         f.with_columns(
             [pl.lit(0, pl.Int16).alias(b) for b in breakdowns if b not in f.columns]
-        ).select(*columns, "source")
+            + [pl.lit(0, pl.Int8).alias("bound") for _ in bound if "bound" not in f.columns]
+        ).select(*columns, "source", *bound)
         for f in frames
     ]
     schema = {
@@ -219,6 +241,7 @@ def _assemble(
         "num": pl.Int64,
         "dec": pl.Int64,
         "source": pl.String,
+        **dict.fromkeys(bound, pl.Int8),
     }
     table = pl.concat(aligned) if aligned else pl.DataFrame(schema=schema)
     items = tuple(d.id for d in spec.data_items)
@@ -249,6 +272,8 @@ def _assemble(
     table = reject_parts_over_wholes(
         table, spec, sizes, key_columns, files, scales, checker.rejected
     )
+    if bounded and not (table.get_column("bound") != 0).any():
+        table = table.drop("bound")
     totals = {
         items[i]: int(t)
         for i, t in table.group_by("data_item").agg(pl.col("num").abs().sum()).iter_rows()

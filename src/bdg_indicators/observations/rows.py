@@ -18,6 +18,7 @@ from bdg_indicators import units as units_mod
 from bdg_indicators.errors import Location, Problem, Severity, did_you_mean
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import parse_period
+from bdg_indicators.rules.bounds import accepted_words, read_bound
 from bdg_indicators.spec import Spec, ValueKind
 
 from .numbers import State, parse_values
@@ -124,7 +125,7 @@ class Checker:
             )
         breakdowns = [b.id for b in self.spec.breakdowns]
         for column in columns:
-            if column not in (*REQUIRED_COLUMNS, "source", *breakdowns):
+            if column not in (*REQUIRED_COLUMNS, "source", "bound", *breakdowns):
                 self.notes.append(
                     Problem(
                         code="unused-column",
@@ -157,6 +158,20 @@ class Checker:
             .gather(positions)
             .fill_null(BLANK)
             .alias(f"{column}__id")
+        )
+
+    def _bounds(self, frame: pl.DataFrame) -> pl.Expr:
+        """The ``bound`` column as bits (0: exact or blank; ``INVALID``: not a known word), each
+        distinct text read once."""
+        import polars as pl
+
+        raw = frame.get_column("bound").cast(pl.String)
+        distinct = [v for v in raw.unique(maintain_order=True).to_list() if v is not None]
+        bits = [read_bound(v) for v in distinct]
+        ids = [INVALID if b is None else b for b in bits]
+        positions = pl.col("bound").cast(pl.String).cast(pl.Enum(distinct)).to_physical()
+        return (
+            pl.lit(pl.Series(ids, dtype=pl.Int8)).gather(positions).fill_null(0).alias("bound__id")
         )
 
     def _org_unit(self, code: str) -> int:
@@ -197,6 +212,9 @@ class Checker:
         booleans = [i for i, d in enumerate(self.spec.data_items) if d.kind is ValueKind.BOOLEAN]
         counts = [i for i, d in enumerate(self.spec.data_items) if _is_count(d.unit)]
         frame = parse_values(frame, self.locale, booleans, counts)
+        bounded = "bound" in columns
+        if bounded:
+            frame = frame.with_columns(self._bounds(frame))
         reasons: list[tuple[pl.Expr, str, str]] = [
             (pl.col(f"{column}__id") < 0, code, column) for code, column in _ROW_REASONS
         ]
@@ -212,6 +230,15 @@ class Checker:
         reasons.append(
             (pl.col("data_item").is_in(counts) & (pl.col("num") < 0), "negative-count", "value")
         )
+        if bounded:
+            reasons.append((pl.col("bound__id") == INVALID, "invalid-bound", "bound"))
+            reasons.append(
+                (
+                    pl.col("data_item").is_in(booleans) & (pl.col("bound__id") > 0),
+                    "invalid-bound:boolean",
+                    "bound",
+                )
+            )
         frame = frame.with_columns(pl.any_horizontal(*[r[0] for r in reasons]).alias("bad"))
         if frame.get_column("bad").any():  # only then: which reason, for the rows concerned
             reason: pl.Expr = pl.lit(0, pl.Int16)
@@ -237,6 +264,7 @@ class Checker:
             (
                 pl.col("source").cast(pl.String) if "source" in columns else pl.lit(None, pl.String)
             ).alias("source"),
+            *([pl.col("bound__id").alias("bound")] if bounded else []),
         )
 
     # -- rejected rows
@@ -293,6 +321,15 @@ class Checker:
             values = list(self.spec.breakdown(column).value_ids())
             return f"`{raw}` is not a value of `{column}`", self._hint(
                 "values", str(raw), lambda: values
+            )
+        if code == "invalid-bound":
+            if extra == "boolean":
+                return (
+                    f"`{raw}`: a yes/no value cannot be a bound, but `{item_name}` is yes/no",
+                    "leave the bound blank for yes/no items",
+                )
+            return f"`{raw}` is not a bound", "leave it blank for an exact figure, or write " + (
+                accepted_words()
             )
         if code == "breakdown-not-applicable":
             return (

@@ -36,10 +36,12 @@ def row_key(sizes: Sequence[int], columns: Sequence[str], item: Any = None) -> p
     return key
 
 
-def _show(num: int, item: str, scales: Mapping[str, int]) -> str:
+def _show(num: int, item: str, scales: Mapping[str, int], bound: int | None = 0) -> str:
     from bdg_indicators.describe import format_number
+    from bdg_indicators.rules.bounds import word
 
-    return format_number(Fraction(num, 10 ** scales.get(item, 0)), None, "en")
+    shown = format_number(Fraction(num, 10 ** scales.get(item, 0)), None, "en")
+    return f"{word(bound or 0, 'en')} {shown}".lstrip()
 
 
 def drop_duplicates(
@@ -65,7 +67,7 @@ def drop_duplicates(
     for rows in groups.values():
         first = rows[0]
         name = items[first["data_item"]]
-        if len({r["num"] for r in rows}) == 1:
+        if len({(r["num"], r.get("bound", 0)) for r in rows}) == 1:
             for row in rows[1:]:
                 drop.append((row["file"], row["row"]))
                 problems.append(
@@ -79,14 +81,16 @@ def drop_duplicates(
         for row in rows:
             drop.append((row["file"], row["row"]))
             others = "; ".join(
-                f"{files[o['file']]} row {o['row']} says {_show(o['num'], name, scales)}"
+                f"{files[o['file']]} row {o['row']} says "
+                f"{_show(o['num'], name, scales, o.get('bound'))}"
                 for o in rows
                 if o is not row
             )
             problems.append(
                 Problem(
                     code="conflicting-rows",
-                    message=f"this row says {_show(row['num'], name, scales)}, but {others}",
+                    message=f"this row says {_show(row['num'], name, scales, row.get('bound'))}, "
+                    f"but {others}",
                     location=Location(file=files[row["file"]], line=row["row"]),
                     hint="correct or remove one of them",
                 )
@@ -113,7 +117,9 @@ def reject_parts_over_wholes(
     scales: Mapping[str, int],
     problems: list[Problem],
 ) -> pl.DataFrame:
-    """Reject a part larger than its whole (same org unit, period and breakdown values)."""
+    """Reject a part larger than its whole (same org unit, period and breakdown values); where
+    a figure is a bound, only when the bounds settle it (the part cannot be below its figure and
+    the whole cannot be above its own)."""
     import polars as pl
 
     ids = {d.id: i for i, d in enumerate(spec.data_items)}
@@ -138,13 +144,20 @@ def reject_parts_over_wholes(
     # one lazy query on narrow columns (a key, a number, a row position); the rows' details only
     # for violations, which are few
     lazy = table.lazy().with_row_index("_at")
-    parts = lazy.filter(pl.col("data_item").is_in(part_ids)).select(
+    if "bound" in table.columns:  # a part that may be below, a whole that may be above: no test
+        from bdg_indicators.rules.bounds import ABOVE, BELOW, has
+
+        lazy_parts = lazy.filter(~has(pl.col("bound"), BELOW))
+        lazy_wholes = lazy.filter(~has(pl.col("bound"), ABOVE))
+    else:
+        lazy_parts = lazy_wholes = lazy
+    parts = lazy_parts.filter(pl.col("data_item").is_in(part_ids)).select(
         row_key(sizes, columns, whole_of).alias("_key"),
         times("num", [10 ** (common[p] - scale[p]) for p, _ in pairs]).alias("_part"),
         "data_item",
         "_at",
     )
-    wholes = lazy.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
+    wholes = lazy_wholes.filter(pl.col("data_item").is_in([w for _, w in pairs])).select(
         row_key(sizes, columns).alias("_key"), pl.col("num").alias("whole_num")
     )
     found = (

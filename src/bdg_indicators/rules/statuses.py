@@ -17,10 +17,11 @@ series, a period, an attribute).
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 import attrs
 
-__all__ = ["REASONS", "STATUS_WORDS", "Reason", "Status", "reason_text"]
+__all__ = ["BOUND_SUBJECTS", "REASONS", "STATUS_WORDS", "Reason", "Status", "reason_text"]
 
 
 class Status(enum.Enum):
@@ -63,10 +64,25 @@ class Reason:
     """The stable identifier (``reason_code`` in results)."""
     vi: str
     en: str
+    subjects: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+    """Words for subjects that are codes: ``{code: (vi, en)}``."""
 
 
-def _reason(key: str, vi: str, en: str) -> Reason:
-    return Reason(id=key, vi=vi, en=en)
+def _reason(
+    key: str, vi: str, en: str, subjects: Mapping[str, tuple[str, str]] | None = None
+) -> Reason:
+    return Reason(id=key, vi=vi, en=en, subjects=subjects or {})
+
+
+BOUND_SUBJECTS: dict[str, tuple[str, str]] = {
+    "above": ("giá trị thực có thể cao hơn", "the true value may be higher"),
+    "below": ("giá trị thực có thể thấp hơn", "the true value may be lower"),
+    "about": ("giá trị thực có thể cao hơn hoặc thấp hơn", "the true value may be higher or lower"),
+    "base": ("giá trị kỳ gốc", "the base period's value"),
+    "baseline": ("giá trị ban đầu", "the baseline"),
+}
+"""The subjects of ``bound-undecided``: the value's direction, or the earlier value that is a
+bound."""
 
 
 REASONS: dict[str, Reason] = {
@@ -125,6 +141,12 @@ REASONS: dict[str, Reason] = {
             "base-missing",
             "không có giá trị ở kỳ gốc {s}",
             "no value at the base period {s}",
+        ),
+        _reason(
+            "bound-undecided",
+            "chưa kết luận được vì số liệu chỉ là giới hạn: {s}",
+            "not settled, since a figure is a bound: {s}",
+            BOUND_SUBJECTS,
         ),
         _reason("criterion-failed", "tiêu chí {s} không đạt", "criterion {s} fails"),
         _reason("not-yet", "chưa thực hiện", "not yet in place"),
@@ -201,4 +223,6 @@ def reason_text(code: str | None, subject: str | None, lang: str = "vi") -> str 
         return None
     reason = REASONS[code]
     template = reason.vi if lang == "vi" else reason.en
+    if subject is not None and subject in reason.subjects:
+        subject = reason.subjects[subject][0 if lang == "vi" else 1]
     return template.replace("{s}", subject or "")
