@@ -13,6 +13,8 @@ comparisons  at least, more than, at most, less than, about, between, equals (on
 change       the goal of a change target; change against an earlier period
 milestones   which milestone governs a period; stock, rate or flow
 progress     linear trajectory; Open SDG methods 1 and 2, decided exactly
+bounds       figures that are bounds ("trên", "gần", "khoảng"): through sums and formulas, to
+             the verdicts they settle
 verdicts     the status ladder
 statuses     the six statuses and every reason, in Vietnamese and English
 ```
