@@ -505,3 +505,38 @@ def test_kon_tum_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None
     text = capsys.readouterr().out
     assert "children_under16 @ kon-tum (2022) = trên 200.000 (báo cáo)" in text
     assert "Giá trị: dưới 13,9%" in text
+
+
+def test_verdicts_of_bounded_values_counted_through_achieved() -> None:
+    """`share(achieved("1"), level=commune)` counts the communes whose bound settles "at least
+    800" ("trên 900"), leaves out those it does not settle ("khoảng 850": no verdict, so no
+    value) and is exact itself, as verdicts are."""
+    spec = bdg.load_spec_text(
+        """\
+bdg_spec: 1
+id: test.bounds.achieved
+title: T
+data_items:
+  score: {label: Điểm, unit: point, aggregation: none}
+indicators:
+  total: {label: Tổng điểm, formula: score, unit: point, better: higher}
+  share_ok:
+    label: Tỷ lệ xã đạt
+    formula: share(achieved("1"), level=commune)
+    unit: percent
+    better: higher
+goals:
+  - id: "1"
+    targets:
+      - {id: "1", indicator: total, milestones: [{by: 2022, at_least: 800}],
+         source: {clause: t, verification: unverified}}
+      - {id: "2", indicator: share_ok, milestones: [{by: 2022, at_least: 50}],
+         source: {clause: t, verification: unverified}}
+"""
+    )
+    rows = data(("c1", "2022", "score", 900, "trên"), ("c2", "2022", "score", 850, "khoảng"))
+    result = bdg.evaluate(spec, rows, org_units=TREE)
+    assert only(result, "1", "c1")["status"] == "achieved"
+    assert only(result, "1", "c2")["reason_code"] == "bound-undecided"
+    province = only(result, "2", "p")
+    assert (exact(province), province["bound"], province["partial"]) == (100, None, True)

@@ -95,6 +95,7 @@ def _append(spec: Spec, observations: Observations, rows: Any) -> Observations:
         *(pl.lit(0).cast(observations.encoded.schema[b]).alias(b) for b in observations.breakdowns),
         pl.col("num").cast(pl.Int64),
         pl.lit(None, pl.String).alias("source"),
+        *([pl.lit(0, pl.Int8).alias("bound")] if observations.bounded else []),  # verdicts: exact
     )
     totals = dict(observations.totals)
     scales = dict(observations.scales)
