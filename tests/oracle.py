@@ -801,6 +801,9 @@ class Oracle:
         for share in _shares(variant.expr):
             if self.share_bound(share, unit, period):
                 found |= _turned(EITHER, signs.get(share, 0))
+            _, _, _, known, members = self.share(share, unit, period)
+            if 0 < known < members:  # unknown members counted as not meeting: a least value
+                found |= _turned(UP, signs.get(share, 0))
         criteria = 0
         for criterion in variant.indicator.criteria:
             series = next(s for s in variant.scope if s.item == criterion)
@@ -866,9 +869,11 @@ class Oracle:
         if known == 0:  # the first reason (series, then divisions as written) of any member
             _, code, subject = min(unknown)
             return None, code, subject, 0, len(members)
-        if among_true == 0:
+        # a member whose status is unknown stays in the denominator, as not meeting the condition
+        counted = among_true + len(members) - known
+        if counted == 0:
             return None, "share-empty", share.level, known, len(members)
-        return Fraction(hits, among_true), None, None, known, len(members)
+        return Fraction(hits, counted), None, None, known, len(members)
 
     # ------------------------------------------------------------ milestones and verdicts
 

@@ -509,8 +509,9 @@ def test_kon_tum_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_verdicts_of_bounded_values_counted_through_achieved() -> None:
     """`share(achieved("1"), level=commune)` counts the communes whose bound settles "at least
-    800" ("trên 900"), leaves out those it does not settle ("khoảng 850": no verdict, so no
-    value) and is exact itself, as verdicts are."""
+    800" ("trên 900"); a commune it does not settle ("khoảng 850": no verdict) stays in the
+    denominator as not counted, so the share (1 of 2) is the least it can be: a lower bound,
+    which settles "at least 50%"."""
     spec = bdg.load_spec_text(
         """\
 bdg_spec: 1
@@ -539,4 +540,5 @@ goals:
     assert only(result, "1", "c1")["status"] == "achieved"
     assert only(result, "1", "c2")["reason_code"] == "bound-undecided"
     province = only(result, "2", "p")
-    assert (exact(province), province["bound"], province["partial"]) == (100, None, True)
+    assert (exact(province), province["bound"], province["partial"]) == (50, "above", True)
+    assert province["status"] == "achieved"

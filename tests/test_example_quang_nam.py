@@ -117,19 +117,23 @@ def test_child_friendly_share_from_the_communes_verdicts(
     result: bdg.EvaluationResult, org_unit: str
 ) -> None:
     """Chỉ tiêu qna-3 is `share(achieved("1.1"), level=commune)`: the communes achieving the 06
-    rule among those with a verdict, over every commune of the tree (coverage). The commune
-    without scores has no verdict, so the share is partial. It is judged at the province only
-    (`applies_to`): a district's share is computed and shown, but not judged."""
+    rule out of every commune of the tree. The commune without scores has no verdict: it stays
+    in the denominator, the share is partial and the least it can be (a lower bound, the true
+    share may be above). So at the province 4 of 8 (50%) settles nothing against "trên 87%":
+    no verdict (`bound-undecided`), never a verdict on the 7 communes known. It is judged at the
+    province only (`applies_to`): a district's share is computed and shown, but not judged."""
     assert result.org_units is not None
     communes = [u.code for u in result.org_units.descendants(org_unit) if u.level == "commune"]
     statuses = [row(result, "1.1", c, YEAR)["status"] for c in communes]
     judged = [s for s in statuses if s in DECIDED]
     share = row(result, "qna-3", org_unit, YEAR)
-    assert exact(share) == Fraction(statuses.count("achieved"), len(judged)) * 100
+    assert exact(share) == Fraction(statuses.count("achieved"), len(communes)) * 100
     assert share["partial"] is (len(judged) < len(communes))
+    assert share["bound"] == ("above" if len(judged) < len(communes) else None)
     assert (share["coverage_used"], share["coverage_expected"]) == (len(judged), len(communes))
     if org_unit == PROVINCE:
-        assert share["status"] == ("achieved" if exact(share) > 87 else "not_achieved")
+        assert exact(share) == 50
+        assert (share["status"], share["reason_code"]) == ("no_data", "bound-undecided")
     else:
         assert (share["status"], share["reason_code"]) == ("not_applicable", "level-not-judged")
 

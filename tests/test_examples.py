@@ -233,6 +233,7 @@ def test_quang_nam_2023_rule_applies_to_its_population() -> None:
     share = next(
         r for r in result.to_dicts() if r["target"] == "qna23-s" and r["org_unit"] == "quang-nam"
     )
-    assert exact(share) == Fraction(200, 3)  # so-a and so-e of so-a, so-b, so-e
+    # so-a and so-e of so-a, so-b, so-e and so-g, whose staff is unknown: at least half
+    assert (exact(share), share["bound"]) == (Fraction(50), "above")
     counts = result.spec.counts()
     assert (counts.targets, counts.entries) == (2, 2)  # the share is a figure, not a chỉ tiêu

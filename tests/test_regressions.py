@@ -161,14 +161,21 @@ def test_a_a_rejected_denominator_does_not_leave_its_numerator(files: Path) -> N
 
 
 def test_b_comparisons_inside_formulas_are_exact(files: Path) -> None:
-    """b. 29/100 meets `rate >= 29` and `share(rate >= 29)` counts it: achieved, 100%."""
+    """b. 29/100 meets `rate >= 29` and `share(rate >= 29)` counts it. The two communes without
+    data stay in the share's denominator: 1 of 3, at least (the share is a lower bound), which
+    settles nothing against 100%."""
     rows = "plei-kan,2020,vaccinated,29\nplei-kan,2020,children,100\n"
     code, result, _ = evaluate(files, rows, *UNITS, str(files / "org-units.yaml"))
     assert code == 0
     assert result[("b1", "plei-kan", "2020")]["status"] == "achieved"
     assert result[("b1", "plei-kan", "2020")]["value"] == 1
     share = result[("b2", "ngoc-hoi", "2020")]
-    assert (share["value"], share["status"]) == (100, "achieved")
+    assert share["value_exact"] == "100/3"
+    assert (share["status"], share["reason_code"], share["bound"]) == (
+        "no_data",
+        "bound-undecided",
+        "above",
+    )
     assert share["coverage"] == {"used": 1, "expected": 3}
 
 
@@ -193,14 +200,15 @@ def test_c_org_units_without_the_attribute_are_reported(files: Path) -> None:
 
 
 def test_d_shares_say_when_members_lack_values(files: Path) -> None:
-    """d. A share whose member lacks a value is partial with its coverage, and no value when
-    the indicator requires complete coverage."""
+    """d. A share whose member lacks a value is partial with its coverage, that member staying
+    in the denominator (1 of 3, at least), and no value when the indicator requires complete
+    coverage."""
     rows = "plei-kan,2020,vaccinated,30\nplei-kan,2020,children,100\n"
     rows += "dak-xu,2020,vaccinated,10\ndak-xu,2020,children,100\n"
     code, result, _ = evaluate(files, rows, *UNITS, str(files / "org-units.yaml"))
     share = result[("b2", "ngoc-hoi", "2020")]
     assert code == 0
-    assert (share["value"], share["partial"]) == (50, True)  # 1 of the 2 communes with data
+    assert (share["value_exact"], share["partial"], share["bound"]) == ("100/3", True, "above")
     assert share["coverage"] == {"used": 2, "expected": 3}
     strict = result[("d", "ngoc-hoi", "2020")]
     assert (strict["status"], strict["reason_code"]) == ("no_data", "incomplete-coverage")

@@ -89,15 +89,17 @@ def spec() -> bdg.Spec:
 
 def test_share_of_communes_achieving_a_target(spec: bdg.Spec) -> None:
     """ "Tỷ lệ xã đạt chuẩn" from the rule's own verdicts: x1 achieves (850 ≥ 800), x2 does not
-    (700); x3 has no score, so no verdict: it stays in the denominator as a member without a
-    value, and the district's share is partial (2 of 3 communes), 1/2 of those known."""
+    (700); x3 has no score, so no verdict: it stays in the denominator, the district's share is
+    partial (2 of 3 communes known) and a lower bound, 1 of 3 at least (at most 2 of 3), which
+    settles nothing against "at least 50%"."""
     data = frame([("x1", "2020", "score", 850), ("x2", "2020", "score", 700)])
     rows = by_key(bdg.evaluate(spec, data, org_units=TREE, targets=["1.1", "1.2"]))
     assert rows[("1.1", "x1", "2020")]["status"] == "achieved"
     assert rows[("1.1", "x2", "2020")]["status"] == "not_achieved"
     district = rows[("1.2", "h", "2020")]
-    assert Fraction(district["value_num"], district["value_den"]) == 50
-    assert district["partial"] is True
+    assert Fraction(district["value_num"], district["value_den"]) == Fraction(100, 3)
+    assert (district["partial"], district["bound"]) == (True, "above")
+    assert (district["status"], district["reason_code"]) == ("no_data", "bound-undecided")
     assert (district["coverage_used"], district["coverage_expected"]) == (2, 3)
     assert rows[("1.2", "x3", "2020")]["status"] == "no_data"
 

@@ -23,6 +23,7 @@ from bdg_indicators.errors import BdgError, Location, Problem
 from bdg_indicators.observations import Observations
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import Period
+from bdg_indicators.rules.bounds import EXACT
 from bdg_indicators.spec import Spec, Target
 
 from .achieved import with_verdicts
@@ -98,6 +99,8 @@ def run(
     observations = with_verdicts(spec, observations, targets, needed)
     engine = Backend(backend)
     cat = Catalogue.build(spec, targets, observations, tree, [base] if base else [])
+    if cat.shares and not observations.bounded:  # a share with unknown members is a bound
+        observations = _exact_bounds(observations)
     leaf = leaf_rows(cat, observations, engine, _unit_ids(observations, cat))
     own = engine.collect(own_rows(leaf, cat.max_slots, observations.bounded))
     expected = expected_table(cat, own)
@@ -120,6 +123,15 @@ def run(
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares
     )
+
+
+def _exact_bounds(observations: Observations) -> Observations:
+    """The observations with a ``bound`` column saying every row is exact, so that the plan
+    carries bounds (a share counted over members some of which are unknown is one)."""
+    import polars as pl
+
+    bound = pl.lit(EXACT, pl.Int8).alias("bound")
+    return attrs.evolve(observations, encoded=observations.encoded.with_columns(bound))
 
 
 def _labelled(result: EngineResult) -> Any:

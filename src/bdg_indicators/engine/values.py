@@ -17,7 +17,7 @@ from typing import Any
 import narwhals as nw
 
 from bdg_indicators.observations import Observations
-from bdg_indicators.rules.bounds import ABOUT, through, union
+from bdg_indicators.rules.bounds import ABOUT, through, union, unknown_members
 from bdg_indicators.rules.rational import Magnitude, Ratio
 from bdg_indicators.spec import Aggregation, Coverage, Spec
 
@@ -198,6 +198,7 @@ def share_values(
         codes = [code for code, _ in reasons] or ["missing-series"]
         subjects = [subject for _, subject in reasons] or [share.level]
         unknown = pl.col("why").fill_null(0)  # when no member is known, some reason holds
+        counted = _unknown_members(counted, bounded)
         tables[index] = counted.with_columns(
             pl.when(pl.col("known") == 0)
             .then(unknown.replace_strict(range(len(codes)), codes, return_dtype=pl.String))
@@ -224,6 +225,19 @@ def share_values(
             *(["bd"] if bounded else []),
         )
     return tables
+
+
+def _unknown_members(counted: Any, bounded: bool) -> Any:
+    """Members whose status is unknown stay in the denominator: the share counts them as not
+    meeting the condition, and its value is then a lower bound (the true share is at least
+    ``n / (d + unknown)``, at most ``(n + unknown) / (d + unknown)``): see
+    [`rules.bounds.unknown_members`][bdg_indicators.rules.bounds.unknown_members]."""
+    frame = nw.from_native(counted, eager_only=True)
+    unknown = nw.col("members") - nw.col("known")
+    columns = [(nw.col("d") + unknown).alias("d")]
+    if bounded:
+        columns.append(unknown_members(nw.col("bd").fill_null(0), unknown).alias("bd"))
+    return frame.with_columns(*columns).to_native()
 
 
 def _member_reasons(scope: Scope, compiler: Compiler) -> tuple[nw.Expr, list[tuple[str, str]]]:

@@ -62,6 +62,7 @@ __all__ = [
     "shown",
     "through",
     "union",
+    "unknown_members",
     "word",
 ]
 
@@ -296,3 +297,13 @@ def shown(value: Fraction, decimals: int, bits: int) -> Fraction:
     if bits == ABOVE:
         return Fraction(math.floor(value * scale)) / scale
     return value
+
+
+def unknown_members(bits: Any, unknown: Any) -> Any:
+    """The bound of a share counted over members some of which are unknown (no value, no
+    verdict): they stay in its denominator as not meeting the condition, so the share shown is
+    the least it can be and the true share **may be above** it; ``bits`` are the share's bounds
+    from its members' own figures."""
+    if not is_expression(unknown):
+        return bits | ABOVE if unknown > 0 else bits
+    return where(unknown > 0, bits | ABOVE, bits)
