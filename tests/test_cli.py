@@ -320,8 +320,14 @@ def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ngoc-hoi-literacy-2020.csv dòng 2" in out
     assert "97,9%" in out
     assert "CHẬM TIẾN ĐỘ" in out
+    # the milestone carries its level; the source its wording and the note of how it was read
+    assert "từ 98% trở lên² (chưa đến hạn)  [diễn giải, chưa thấy nguyên văn]" in out
+    assert "ghi chú: Wording quoted by a secondary source" in out
+    assert "“Tỷ lệ biết chữ của nữ" in out
     code, out, _ = run(capsys, *args, "--format", "json", "--lang", "en")
     data = json.loads(out)
+    assert data["milestone"]["verification"] == "paraphrase"
+    assert data["source"]["note"].startswith("Wording quoted")
     assert data["exact_value"] == "1710100/17471"
     assert data["displayed_value"] == "97.9"
     assert data["status"] == "off_track"

@@ -6,12 +6,14 @@ from fractions import Fraction
 from typing import Any
 
 from bdg_indicators.describe import (
+    describe_level,
     describe_milestone,
     describe_period,
     describe_status,
     display_decimals,
     format_number,
     format_unit,
+    level_mark,
 )
 from bdg_indicators.rules.bounds import DIRECTIONS, direction_of, shown, word
 from bdg_indicators.rules.statuses import STATUS_WORDS, Status, reason_text
@@ -83,6 +85,8 @@ def _milestone(case: Explanation) -> dict[str, Any] | None:
         "until": str(case.milestone.when.until) if case.milestone.when.until else None,
         "text_vi": describe_milestone(case.milestone, indicator, "vi"),
         "text_en": describe_milestone(case.milestone, indicator, "en"),
+        "verification": case.target.verification_of(case.milestone).value,
+        "note": case.milestone.note,
         "due": case.due,
         "threshold": _number(case.threshold),
         "threshold_exact": _exact(case.threshold),
@@ -136,6 +140,9 @@ def _source(case: Explanation) -> dict[str, Any]:
         "wording": source.wording,
         "amendment": source.amendment,
         "note": source.note,
+        "seen_in": source.seen_in,
+        "checked_against": source.checked_against,
+        "url": source.url,
     }
 
 
@@ -226,6 +233,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "không có mốc nào đến hạn hoặc sắp tới",
         "expected": "kỳ vọng theo lộ trình",
         "source": "Nguồn",
+        "seen": "theo",
+        "note": "ghi chú",
         "no value": "không có giá trị",
         "not due": "chưa đến hạn",
         "attribute": "theo thuộc tính",
@@ -261,6 +270,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "no milestone due or ahead",
         "expected": "expected on the trajectory",
         "source": "Source",
+        "seen": "seen in",
+        "note": "note",
         "no value": "no value",
         "not due": "not yet due",
         "attribute": "by attribute",
@@ -301,8 +312,7 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
         f"{w['target']} {case.target.id}: {case.target.label.text(code)}",
         f"  {where} ({case.org_unit}), {describe_period(case.period, code)}  [{case.spec}]",
     ]
-    source = case.target.source_at(case.period)
-    lines.append(f"{w['source']}: {source.clause} ({describe_status(source, code)})")
+    lines += _source_lines(case, w, code)
     restriction = "".join(f"[{k}={v}]" for k, v in case.target.breakdown)
     lines.append(f"{w['formula']}: {indicator.id}{restriction} = {indicator.formula.text}")
     lines.append(f"{w['inputs']}:")
@@ -346,6 +356,20 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
+def _source_lines(case: Explanation, w: dict[str, str], code: str) -> list[str]:
+    """The source of the milestones in force: clause, level, wording, where it was seen, note."""
+    source = case.target.source_at(case.period)
+    lines = [f"{w['source']}: {source.clause} ({describe_status(source, code)})"]
+    if source.wording:
+        lines.append(f"  “{source.wording}”")
+    where = source.checked_against or source.seen_in
+    if where:
+        lines.append(f"  {w['seen']}: {where}" + (f" ({source.url})" if source.url else ""))
+    if source.note:
+        lines.append(f"  {w['note']}: {source.note}")
+    return lines
+
+
 def _milestone_lines(case: Explanation, w: dict[str, str], code: str, unit: str) -> list[str]:
     indicator = case.indicator
     lines = []
@@ -353,7 +377,13 @@ def _milestone_lines(case: Explanation, w: dict[str, str], code: str, unit: str)
         lines.append(f"{w['milestone']}: {w['none']}")
         return lines
     due = "" if case.due else f" ({w['not due']})"
-    lines.append(f"{w['milestone']}: {describe_milestone(case.milestone, indicator, code)}{due}")
+    level = case.target.verification_of(case.milestone)
+    text = describe_milestone(case.milestone, indicator, code)
+    lines.append(
+        f"{w['milestone']}: {text}{level_mark(level)}{due}  [{describe_level(level, code)}]"
+    )
+    if case.milestone.note:
+        lines.append(f"  {w['note']}: {case.milestone.note}")
     if case.attribute is not None:
         lines.append(f"  {w['attribute']} {case.attribute[0]} = {case.attribute[1] or '—'}")
     if case.base_period is not None and case.base_value is not None:
