@@ -398,3 +398,58 @@ def test_population_by_org_unit_attribute() -> None:
     assert rows[("3.1b", "hn", "2020")]["status"] == "not_applicable"
     assert rows[("3.1b", "hn", "2020")]["reason_code"] == "outside-population"
     assert rows[("3.1b", "vn", "2020")]["reason_code"] == "level-not-judged"
+
+
+def test_reported_value_and_the_sum_of_its_parts() -> None:
+    """A district's own total ("17.101/17.471") is what it is judged on, even when its communes
+    report too; the sum of the communes is shown beside it, and a difference is noted."""
+    spec = bdg.load_spec_text(
+        textwrap.dedent(
+            """\
+            bdg_spec: 1
+            id: test.parts
+            title: {vi: Thử, en: Test}
+            data_items:
+              lit: {label: Biết chữ, unit: person, aggregation: stock, part_of: pop}
+              pop: {label: Dân số, unit: person, aggregation: stock}
+            indicators:
+              rate: {label: Tỷ lệ biết chữ, formula: lit / pop, unit: percent, better: higher}
+            goals:
+              - id: "1"
+                targets:
+                  - id: "1.1"
+                    indicator: rate
+                    milestones: [{by: 2020, at_least: 98}]
+                    source: {clause: a, verification: unverified}
+            """
+        )
+    )
+    tree = bdg.OrgUnitTree(
+        {
+            "h": bdg.OrgUnit(code="h", name="Huyện H", level="district"),
+            "x1": bdg.OrgUnit(code="x1", name="Xã 1", level="commune", parent="h"),
+            "x2": bdg.OrgUnit(code="x2", name="Xã 2", level="commune", parent="h"),
+        }
+    )
+    reported = [("h", "2020", "lit", 17101), ("h", "2020", "pop", 17471)]
+    communes = [
+        ("x1", "2020", "lit", 9000),
+        ("x1", "2020", "pop", 9100),
+        ("x2", "2020", "lit", 8096),
+        ("x2", "2020", "pop", 8371),
+    ]
+    result = bdg.evaluate(spec, frame(reported + communes), org_units=tree)
+    district = by_key(result)[("1.1", "h", "2020")]
+    assert Fraction(district["value_num"], district["value_den"]) == Fraction(1710100, 17471)
+    assert Fraction(district["parts_num"], district["parts_den"]) == Fraction(1709600, 17471)
+    assert district["parts_differ"] is True
+    assert district["value_from"] == "reported"
+    commune = by_key(result)[("1.1", "x1", "2020")]
+    assert commune["parts_num"] is None  # a commune has no parts
+    text = bdg.explanation_text(result.explain("1.1", "h", "2020"))
+    assert "Các đơn vị cấp dưới cộng lại: 97,85%" in text
+    same = [("h", "2020", "lit", 17096), ("h", "2020", "pop", 17471)]
+    again = by_key(bdg.evaluate(spec, frame(same + communes), org_units=tree))
+    assert again[("1.1", "h", "2020")]["parts_differ"] is False
+    alone = by_key(bdg.evaluate(spec, frame(reported), org_units=tree))
+    assert alone[("1.1", "h", "2020")]["parts_num"] is None

@@ -559,6 +559,13 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 **{key: row[key] for key in _PLAIN},
                 "value_exact": _exact(row["value_num"], row["value_den"]),
                 "coverage": {"used": row["coverage_used"], "expected": row["coverage_expected"]},
+                "parts": None
+                if row["parts_num"] is None
+                else {
+                    "value": row["parts_value"],
+                    "value_exact": _exact(row["parts_num"], row["parts_den"]),
+                    "differ": row["parts_differ"],
+                },
                 "milestone": _milestone_json(result.spec, row),
                 "progress": {
                     "method": row["progress_method"],
@@ -575,9 +582,23 @@ def _json_rows(result: Any) -> list[dict[str, Any]]:
                 "verification": row["verification"],
                 "_num": row["value_num"],
                 "_den": row["value_den"],
+                "_parts": None
+                if row["parts_num"] is None
+                else (int(row["parts_num"]), int(row["parts_den"])),
             }
         )
     return rows
+
+
+def _parts_note(row: dict[str, Any], lang: str) -> str:
+    """ "(cấp dưới cộng lại: 97,85%)": the sum of the parts, where it differs from the report."""
+    from fractions import Fraction
+
+    from .describe import format_number, format_unit
+
+    parts = Fraction(*row["_parts"])
+    shown = format_number(parts, row["decimals"] + 1, lang) + format_unit(row["unit"], lang)
+    return f" ({'cấp dưới cộng lại' if lang == 'vi' else 'sum of the parts'}: {shown})"
 
 
 def _shown_value(row: dict[str, Any], lang: str) -> str:
@@ -625,6 +646,8 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
             value += (
                 f" ({'một phần' if vi else 'partial'} {coverage['used']}/{coverage['expected']})"
             )
+        if row["parts"] is not None and row["parts"]["differ"]:
+            value += _parts_note(row, lang)
         milestone = ""
         if row["milestone"]:
             milestone = row["milestone"]["text_vi" if vi else "text"]

@@ -32,7 +32,7 @@ from .catalogue import Catalogue
 from .judge import judge, variant_limits
 from .population import with_population
 from .progress import settle
-from .rollup import expected_table, leaf_rows, own_rows, roll_up
+from .rollup import expected_table, leaf_rows, own_rows, parts_of_reported, roll_up
 from .schedule import build_schedule
 from .table import order_key
 from .values import share_values, variant_values
@@ -118,10 +118,45 @@ def run(
         judge(cat, engine.lazy(variants), bound, schedule, engine, method, observations.bounded)
     ).with_row_index("_row")
     results = settle(results, variant_limits(cat))
+    results = _with_parts(cat, observations, values, shares, expected, engine, results)
     results = with_population(cat, results, needed)
     results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares
+    )
+
+
+def _with_parts(
+    cat: Catalogue,
+    observations: Observations,
+    values: Any,
+    shares: dict[int, Any],
+    expected: Any,
+    engine: Backend,
+    results: Any,
+) -> Any:
+    """``results`` with ``pn / pd``: where an org unit's own reported value stands and its
+    parts also give a value, that sum of its parts (null elsewhere), computed by the same
+    formula, so that both are shown."""
+    import polars as pl
+
+    parts = parts_of_reported(cat, values, engine)
+    if parts.height == 0:
+        return results.with_columns(
+            pl.lit(None, results.schema["vn"]).alias("pn"),
+            pl.lit(None, results.schema["vd"]).alias("pd"),
+        )
+    lazy, _ = variant_values(
+        cat, observations, engine.lazy(parts), shares, engine.lazy(expected), engine
+    )
+    found = (
+        engine.collect(lazy)
+        .filter(pl.col("vn").is_not_null() & pl.col("vd").is_not_null())
+        .select("xid", "ou", "per", pl.col("vn").alias("pn"), pl.col("vd").alias("pd"))
+    )
+    joined = results.join(found, on=["xid", "ou", "per"], how="left")
+    return joined.with_columns(
+        pl.col("pn").cast(results.schema["vn"]), pl.col("pd").cast(results.schema["vd"])
     )
 
 

@@ -376,3 +376,36 @@ def _sum_level(
             *[_joined_bits(b).cast(nw.Int64) for b in bits],
         )
     )
+
+
+def parts_of_reported(cat: Catalogue, values: Any, backend: Backend) -> Any:
+    """For every (scope, org unit, period) whose own reported row stands, the sum of its
+    children's complete values one level down, where they give every series (a Polars frame
+    with the columns of ``values``; empty when no org unit with parts reports itself)."""
+    import polars as pl
+
+    slots = [f"x{j}" for j in range(cat.max_slots)]
+    bits = [b for b in bit_columns(cat.max_slots, True) if b in values.columns]
+    has_parts = [ou for ou, parent in enumerate(cat.org_units.parents) if parent >= 0]
+    parents = {cat.org_units.parents[ou] for ou in has_parts}
+    reported = values.filter(
+        (pl.col("how") == REPORTED) & pl.col("ou").is_in(sorted(parents))
+    ).select("scope", "ou", "per")
+    if reported.height == 0:
+        return values.clear()
+    units = _unit_table(cat, backend)
+    scopes = _scope_table(cat, backend)
+    complete = backend.lazy(values.filter(pl.col("how") != 0)).join(
+        scopes.select("scope", "summable"), on="scope"
+    )
+    frames = []
+    for depth in range(max(cat.org_units.depths, default=0), 0, -1):
+        summed = _sum_level(complete, units, depth, slots, bits)
+        frames.append(
+            backend.collect(
+                summed.join(backend.lazy(reported), on=["scope", "ou", "per"], how="inner")
+            )
+        )
+    found = pl.concat(frames, how="vertical_relaxed")
+    expected = values.select("scope", "ou", "expected").unique()
+    return found.join(expected, on=["scope", "ou"], how="left").select(values.columns)

@@ -39,6 +39,10 @@ COLUMNS = (
     "coverage_used",
     "coverage_expected",
     "value_from",
+    "parts_value",
+    "parts_num",
+    "parts_den",
+    "parts_differ",
     "due",
     "milestone",
     "threshold",
@@ -150,6 +154,10 @@ def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[st
         "coverage_used": pl.col("used"),
         "coverage_expected": pl.col("expected"),
         "value_from": _names("how", [HOW[i] for i in range(len(HOW))]),
+        "parts_value": pl.col("pn").cast(pl.Float64) / pl.col("pd").cast(pl.Float64),
+        "parts_num": pl.col("pn"),
+        "parts_den": pl.col("pd"),
+        "parts_differ": pl.when(pl.col("pn").is_not_null()).then(_differ()),
         "milestone": pl.col("mindex").cast(pl.Int64),
         "expected": pl.col("expected_f"),
         "progress_method": pl.col("progress").replace_strict(
@@ -164,6 +172,18 @@ def _figures(cat: Catalogue, method_ids: dict[str, str], method: str) -> dict[st
         "method": pl.lit(method_ids[method]),
         "verification": _verification(cat),
     }
+
+
+def _differ() -> Any:
+    """Whether the sum of the parts differs from the reported value: ``pn·vd ≠ vn·pd``, in
+    128-bit integers (exact; a missing reported value differs)."""
+    import polars as pl
+
+    def wide(name: str) -> Any:
+        return pl.col(name).cast(pl.Int128)
+
+    same = wide("pn") * wide("vd") == wide("vn") * wide("pd")
+    return ~same.fill_null(False)
 
 
 def order_key(cat: Catalogue) -> Any:

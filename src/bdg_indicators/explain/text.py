@@ -180,6 +180,8 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
         },
         "value": _number(case.value),
         "exact_value": _exact(case.value),
+        "parts_value": _number(case.parts_value),
+        "parts_exact_value": _exact(case.parts_value),
         "bound": case.bound,
         "displayed_value": _shown(case),
         "decimals": indicator.decimals,
@@ -234,6 +236,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "expected": "kỳ vọng theo lộ trình",
         "source": "Nguồn",
         "seen": "theo",
+        "parts": "Các đơn vị cấp dưới cộng lại",
+        "parts same": "bằng giá trị báo cáo",
+        "parts differ": "khác giá trị báo cáo; kết luận theo giá trị báo cáo",
         "note": "ghi chú",
         "no value": "không có giá trị",
         "not due": "chưa đến hạn",
@@ -271,6 +276,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "expected": "expected on the trajectory",
         "source": "Source",
         "seen": "seen in",
+        "parts": "The org units below, summed",
+        "parts same": "equal to the reported value",
+        "parts differ": "differs from the reported value; the verdict is on the reported value",
         "note": "note",
         "no value": "no value",
         "not due": "not yet due",
@@ -347,6 +355,10 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
         )
     else:
         lines.append(f"{w['value']}: {w['no value']}")
+    if case.parts_value is not None:
+        same = w["parts same"] if case.parts_value == case.value else w["parts differ"]
+        shown = format_number(case.parts_value, indicator.decimals + 1, code)
+        lines.append(f"  {w['parts']}: {shown}{unit} ({same}; {_exact(case.parts_value)})")
     lines += _milestone_lines(case, w, code, unit)
     status = STATUS_WORDS[code][Status(case.status)].upper()
     reason = reason_text(case.reason_code, case.reason_subject, code)

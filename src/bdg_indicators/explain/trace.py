@@ -153,6 +153,9 @@ class Explanation:
     changes: tuple[ChangeFigures, ...]
     method: str
     engine: str = ENGINE_VERSION
+    parts_value: Fraction | None = None
+    """Where the org unit's own reported value stands and its parts also give one: the value of
+    its parts, one level down, by the same formula (``None`` elsewhere)."""
     bound: str | None = None
     """Whether the value is a bound: ``above`` (the true value is at or above it), ``below``,
     ``about``; ``None``: exact."""
@@ -472,6 +475,7 @@ def trace(
         changes=_changes(reader, row, base_period),
         method=_method_id(result.method),
         bound=code_of(row.get("vb") or 0),
+        parts_value=_fraction(row, "pn", "pd") if row.get("pn") is not None else None,
     )
 
 
