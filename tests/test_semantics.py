@@ -453,3 +453,25 @@ def test_reported_value_and_the_sum_of_its_parts() -> None:
     assert again[("1.1", "h", "2020")]["parts_differ"] is False
     alone = by_key(bdg.evaluate(spec, frame(reported), org_units=tree))
     assert alone[("1.1", "h", "2020")]["parts_num"] is None
+
+
+def test_criterion_scores_above_their_maximum_are_rejected() -> None:
+    """06/QĐ-TTg's criterion 7 scores at most 50 points: 60 is a reporting error, rejected with
+    its row; 50 is kept (the maximum itself is allowed); exact for decimals (50.5 > 50)."""
+    spec = bdg.load_spec("vn.child-friendly-communes.2019")
+    assert spec.data_item("cf07_immunisation").maximum == 50
+    obs = bdg.read_observations(
+        pl.DataFrame(
+            {
+                "org_unit": ["x1", "x2", "x3"],
+                "period": ["2020"] * 3,
+                "data_item": ["cf07_immunisation"] * 3,
+                "value": ["60", "50", "50.5"],
+            }
+        ),
+        spec,
+    )
+    assert obs.rows_used == 1
+    assert [p.code for p in obs.rejected] == ["above-maximum", "above-maximum"]
+    assert "maximum is 50" in obs.rejected[0].message
+    assert (obs.rejected[0].location.line, obs.rejected[1].location.line) == (1, 3)  # rows

@@ -157,6 +157,11 @@ class DataItemDoc:
         "A data item this one can never exceed (e.g. literate people are part of the population).",
         default=None,
     )
+    maximum: RawValue | None = field(
+        "The largest value it can take, e.g. a criterion's maximum score (`maximum: 125`): a "
+        "larger reported value is rejected with its row.",
+        default=None,
+    )
     description: LabelDoc | None = field("Longer description.", default=None)
 
 

@@ -370,6 +370,11 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         "Counts (people, children, communes, cases...) cannot be negative.",
     ),
     (
+        "above-maximum",
+        "Value above the data item's maximum",
+        "The data item declares the largest value it can take (`maximum`, e.g. a criterion's maximum score under 06/QĐ-TTg); a larger value is a reporting error, rejected with its row.",
+    ),
+    (
         "invalid-bound",
         "Invalid bound",
         "The `bound` column says whether a figure is exact (blank) or a bound: `more_than`/`at_least` (trên, hơn, ít nhất, từ … trở lên), `less_than`/`at_most` (dưới, gần, chưa đến, không quá) or `about` (khoảng, xấp xỉ). A yes/no value cannot be a bound.",

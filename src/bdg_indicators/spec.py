@@ -295,6 +295,8 @@ class DataItem:
     part_of: str | None = None
     """A data item this one can never exceed (literate people are part of the population)."""
     description: Label | None = None
+    maximum: Fraction | None = None
+    """The largest value it can take (a criterion's maximum score): larger values are rejected."""
     verdicts_of: str | None = None
     """The target whose verdicts this yes/no series holds (``achieved("target")`` in a formula):
     computed by the evaluation, never reported."""

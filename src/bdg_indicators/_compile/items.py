@@ -56,6 +56,10 @@ def data_item(ctx: Context, key: str, entry: Located) -> DataItem | None:
     if doc.part_of is not None and doc.part_of not in ctx.merged.data_items:
         ok = False
         ctx.unknown(doc.part_of, ctx.merged.data_items, entry.at("part_of"), "data item")
+    maximum = None
+    if doc.maximum is not None and unit is not None:
+        maximum = number(ctx, doc.maximum, entry.at("maximum"), unit, None)
+        ok &= maximum is not None
     if not ok or unit is None or doc.label is None:
         ctx.failed.add(key)
         return None
@@ -70,6 +74,7 @@ def data_item(ctx: Context, key: str, entry: Located) -> DataItem | None:
         kind=kind,
         part_of=doc.part_of,
         description=to_label(doc.description) if doc.description else None,
+        maximum=maximum,
     )
 
 

@@ -105,6 +105,22 @@ class Checker:
     """One problem per rejected row."""
     _hints: dict[tuple[str, str], str | None] = attrs.Factory(dict)
 
+    def _maxima(self) -> list[tuple[pl.Expr, str, str]]:
+        """A value above its data item's maximum (exactly: ``num / 10**dec > p / q``)."""
+        import polars as pl
+
+        found = []
+        for i, item in enumerate(self.spec.data_items):
+            if item.maximum is None:
+                continue
+            p, q = item.maximum.numerator, item.maximum.denominator
+            scaled = pl.lit(10, pl.Int128).pow(pl.col("dec").cast(pl.Int128))
+            above = pl.col("num").cast(pl.Int128) * q > scaled * p
+            found.append(
+                ((pl.col("data_item") == i) & above, f"above-maximum:{item.maximum}", "value")
+            )
+        return found
+
     @property
     def items(self) -> dict[str, int]:
         """Data item ids by name (not the verdicts of ``achieved()``, which no file reports)."""
@@ -230,6 +246,7 @@ class Checker:
         reasons.append(
             (pl.col("data_item").is_in(counts) & (pl.col("num") < 0), "negative-count", "value")
         )
+        reasons += self._maxima()
         if bounded:
             reasons.append((pl.col("bound__id") == INVALID, "invalid-bound", "bound"))
             reasons.append(
@@ -352,6 +369,11 @@ def _value_message(
         )
     if code == "negative-count":
         return f"`{value}` is negative, but `{item}` counts", None
+    if code == "above-maximum":
+        return (
+            f"`{value}` is more than `{item}` can be (its maximum is {extra})",
+            "check the value against the scoring rules",
+        )
     if extra == "digits":
         return (
             f"`{value}` is too large to be read exactly: its digits, decimals included, must "
