@@ -337,8 +337,9 @@ def test_year_on_year_base_missing_and_description() -> None:
 
 def test_women_literacy_compared_with_men() -> None:
     """800/QĐ-TTg: "tỷ lệ biết chữ của nữ … đạt ngang bằng với nam (98%)": women at 98.5%
-    meet the 98% (3.1a) but not parity with men at 99% (3.1d), so chỉ tiêu 3.1 is not achieved;
-    at 99% each, both are."""
+    meet the 98% (3.1a) but not parity with men at 99% (3.1d), so chỉ tiêu 3.1 is not achieved
+    whatever its other entries say; at 99% each, both are, and the chỉ tiêu waits for its
+    entries without data (the 14 provinces, ethnic minorities)."""
     spec = bdg.load_spec("vn.gender-equality.2011-2020")
 
     def rows(women: int) -> list[dict[str, Any]]:
@@ -352,18 +353,19 @@ def test_women_literacy_compared_with_men() -> None:
                 "value": [women, 1000, 990, 1000],
             }
         )
-        result = bdg.evaluate(spec, data, targets=["3.1a", "3.1d"])
+        result = bdg.evaluate(spec, data, targets=spec.legal_target("3.1").entries)
         legal = list(result.legal_verdicts().iter_rows(named=True))
         return [*result.to_dicts(), *legal]
 
     found = rows(985)
     status = {r.get("target", r.get("legal_target")): r["status"] for r in found}
-    assert status == {"3.1a": "achieved", "3.1d": "not_achieved", "3.1": "not_achieved"}
+    assert (status["3.1a"], status["3.1d"]) == ("achieved", "not_achieved")
+    assert status["3.1"] == "not_achieved"
     gap = next(r for r in found if r.get("target") == "3.1d")
     assert Fraction(gap["value_num"], gap["value_den"]) == Fraction(-1, 2)  # percentage points
     assert gap["unit"] == "percentage_point"
     status = {r.get("target", r.get("legal_target")): r["status"] for r in rows(990)}
-    assert status == {"3.1a": "achieved", "3.1d": "achieved", "3.1": "achieved"}
+    assert (status["3.1a"], status["3.1d"], status["3.1"]) == ("achieved", "achieved", "no_data")
 
 
 def test_population_by_org_unit_attribute() -> None:
@@ -380,17 +382,24 @@ def test_population_by_org_unit_attribute() -> None:
                 parent="vn",
                 attributes=(("province_group", "difficult_14"),),
             ),
-            "hn": bdg.OrgUnit(code="hn", name="Hà Nội", level="province", parent="vn"),
+            "hn": bdg.OrgUnit(
+                code="hn",
+                name="Hà Nội",
+                level="province",
+                parent="vn",
+                attributes=(("province_group", "other"),),
+            ),
+            "dn": bdg.OrgUnit(code="dn", name="Đà Nẵng", level="province", parent="vn"),
         }
     )
     data = pl.DataFrame(
         {
-            "org_unit": ["kt", "kt", "hn", "hn"],
-            "period": ["2020"] * 4,
-            "data_item": ["literate", "population"] * 2,
-            "sex": ["female"] * 4,
-            "age_group": ["15_60"] * 4,
-            "value": [950, 1000, 990, 1000],
+            "org_unit": ["kt", "kt", "hn", "hn", "dn", "dn"],
+            "period": ["2020"] * 6,
+            "data_item": ["literate", "population"] * 3,
+            "sex": ["female"] * 6,
+            "age_group": ["15_60"] * 6,
+            "value": [950, 1000, 990, 1000, 980, 1000],
         }
     )
     rows = by_key(bdg.evaluate(spec, data, org_units=tree, targets=["3.1b"]))
@@ -398,6 +407,15 @@ def test_population_by_org_unit_attribute() -> None:
     assert rows[("3.1b", "hn", "2020")]["status"] == "not_applicable"
     assert rows[("3.1b", "hn", "2020")]["reason_code"] == "outside-population"
     assert rows[("3.1b", "vn", "2020")]["reason_code"] == "level-not-judged"
+    # an attribute not recorded, or no tree at all: unknown, not "outside"
+    dn = rows[("3.1b", "dn", "2020")]
+    assert (dn["status"], dn["reason_code"], dn["reason_subject"]) == (
+        "no_data",
+        "attribute-missing",
+        "province_group",
+    )
+    untreed = by_key(bdg.evaluate(spec, data, targets=["3.1b"]))
+    assert untreed[("3.1b", "kt", "2020")]["reason_code"] == "population-needs-tree"
 
 
 def test_reported_value_and_the_sum_of_its_parts() -> None:

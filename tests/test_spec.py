@@ -614,3 +614,13 @@ def test_entry_counting_as_another_entry_is_an_error() -> None:
     assert "legal-target" in codes(text)
     same = LEGAL.replace('      - id: "1.1b"\n        counts_as: "1.1"\n', '      - id: "1.1"\n')
     assert "legal-target" not in codes(same)
+
+
+def test_milestone_level_needs_its_support() -> None:
+    """A milestone cannot claim `official` while its source names no official text read."""
+    text = BASE.replace(
+        "- {by: 2020, at_least: 95}", "- {by: 2020, at_least: 95, verification: official}"
+    )
+    problem = single(text)
+    assert problem.code == "verification-unsupported"
+    assert (problem.location.line, problem.location.column) == (20, 52)

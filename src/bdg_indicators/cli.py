@@ -376,6 +376,8 @@ def evaluate(
     (rows read = used + rejected), before and after the results. Exit status 1 when no row
     could be used (or, with --strict, when any row was rejected).
     """
+    if summary and targets:  # a chỉ tiêu is counted on all its entries, never some
+        targets = _whole_chi_tieu(_load(source), targets)
     result = _evaluate(
         source,
         options,
@@ -399,6 +401,17 @@ def evaluate(
     else:
         _print_table(result, _json_rows(result), options["lang"])
     _finish(result, options["strict"])
+
+
+def _whole_chi_tieu(spec: Any, targets: tuple[str, ...]) -> tuple[str, ...]:
+    """The targets asked for with the other entries of their chỉ tiêu."""
+    found: list[str] = []
+    for target in targets:
+        try:
+            found += spec.legal_target(target).entries
+        except KeyError:
+            found.append(target)  # unknown or not counted: the evaluation says so
+    return tuple(dict.fromkeys(found))
 
 
 def _print_summary(result: Any, fmt: str, lang: str) -> None:
@@ -741,7 +754,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(
             f"This is a bug in bdg_indicators. Please report it at {ISSUES_URL} with the "
             "command and the files you used"
-            + ("." if debug else "; run again with --debug for details."),
+            + ("." if debug else "; run again as `bdg --debug ...` for details."),
             err=True,
         )
         return EXIT_INTERNAL

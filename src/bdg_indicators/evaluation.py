@@ -109,7 +109,8 @@ class EvaluationResult:
 
         from .engine.summary import legal_verdicts
 
-        return nw.from_native(legal_verdicts(self.spec, self.to_polars()), eager_only=True)
+        frame = legal_verdicts(self.spec, self.to_polars(), self._evaluated())
+        return nw.from_native(frame, eager_only=True)
 
     def summary(self) -> Any:
         """The x/y count ("12/14 chỉ tiêu đạt"): per org unit and period, for each goal and for
@@ -120,7 +121,13 @@ class EvaluationResult:
 
         from .engine.summary import summary
 
-        return nw.from_native(summary(self.spec, self.to_polars()), eager_only=True)
+        frame = summary(self.spec, self.to_polars(), self._evaluated())
+        return nw.from_native(frame, eager_only=True)
+
+    def _evaluated(self) -> frozenset[str]:
+        """The ids of the targets evaluated (a chỉ tiêu is counted only when all its entries
+        were)."""
+        return frozenset(t.id for t in self.engine.catalogue.targets)
 
 
 def _as_spec(spec: Spec | str | os.PathLike[str]) -> Spec:

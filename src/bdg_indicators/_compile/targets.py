@@ -77,6 +77,7 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
     amended = _amendments(ctx, entry, indicator)
     own = source(ctx, doc.source, entry, ("source",)) if doc.source else None
     ok &= _population_ok(ctx, entry)
+    ok &= _milestone_levels_ok(ctx, entry)
     if not ok or amended is None or own is None:
         return None
     return Target(
@@ -342,4 +343,28 @@ def _population_ok(ctx: Context, entry: Located) -> bool:
             )
             return False
         ok &= compiled is not None
+    return ok
+
+
+def _milestone_levels_ok(ctx: Context, entry: Located) -> bool:
+    """A milestone claiming ``official`` (``secondary``) needs its source to name the official
+    text (the secondary source) it was checked against."""
+    doc: TargetDoc = entry.value
+    groups = [(("milestones",), doc.milestones or [], doc.source)]
+    for i, amended in enumerate(doc.amendments or ()):
+        groups.append((("amendments", i, "milestones"), amended.milestones, amended.source))
+    ok = True
+    for path, milestones, cited in groups:
+        for i, milestone in enumerate(milestones):
+            level = milestone.verification
+            if level == "official" and not (cited and cited.checked_against):
+                what = "`official` needs the official text it was checked against"
+                hint = "add `checked_against` to the source, or write the level it has"
+            elif level == "secondary" and not (cited and (cited.seen_in or cited.url)):
+                what = "`secondary` needs the source the wording was seen in"
+                hint = "add `seen_in` (and `url`) to the source"
+            else:
+                continue
+            ok = False
+            ctx.error("verification-unsupported", what, entry.at(*path, i, "verification"), hint)
     return ok

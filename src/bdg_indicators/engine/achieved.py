@@ -68,6 +68,8 @@ def with_verdicts(
     rows = results.filter(judged).select(
         "target", "org_unit", "period", yes.cast(pl.Int64).alias("num")
     )
+    if rows.height == 0:  # no verdict at all: every member is unknown
+        return observations
     return _append(spec, observations, rows)
 
 

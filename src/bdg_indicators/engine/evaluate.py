@@ -170,7 +170,8 @@ def _exact_bounds(observations: Observations) -> Observations:
 
 
 def _labelled(result: EngineResult) -> Any:
-    """The results' target, org unit, period and status as text (for ``achieved()``)."""
+    """The results' target, org unit, period and status as text, and how the value was obtained
+    (``how``), for ``achieved()`` and populations."""
     import polars as pl
 
     cat = result.catalogue
@@ -186,4 +187,5 @@ def _labelled(result: EngineResult) -> Any:
             for k, values in names.items()
         ),
         "status",
+        "how",
     )

@@ -2,7 +2,9 @@
 
 A target's ``applies_to`` names the org-unit levels it is judged at and, in ``where``, a yes/no
 indicator ("cơ quan có từ 30% nữ trở lên"). The condition is evaluated over the same
-observations as a target of its own ("met at every period"), and its verdicts decide, through
+observations as a target of its own ("met at every period"), on each org unit's own figures
+(a yes/no condition is never judged on sums: at an org unit whose figures are summed from
+below it is unknown, so no data), and its verdicts decide, through
 [`rules.verdicts.population_step`][bdg_indicators.rules.verdicts.population_step], whether each
 result stands, is not applicable (another level; condition not met) or has no data (condition
 unknown). The values are kept, so an auditor sees what an org unit outside the population had.
@@ -29,8 +31,12 @@ from bdg_indicators.spec import (
 )
 
 from .catalogue import Catalogue
+from .rollup import DERIVED, REPORTED
 
 __all__ = ["condition_target", "with_population"]
+
+MEMBER, OUTSIDE, NO_TREE, NOT_RECORDED = 0, 1, 2, 3
+"""Whether an org unit's attributes put it in a target's population (or why not, or unknown)."""
 
 _ALWAYS = When(kind=WhenKind.FROM, period=parse_period("1900"))
 
@@ -60,7 +66,7 @@ def with_population(
     if not scoped:
         return results
     units = len(cat.org_units.codes)
-    levels_ok, members_ok = _static(cat, scoped)
+    levels_ok, membership = _static(cat, scoped)
     texts = {tid: _texts(t) for tid, t in scoped}
 
     def text(index: int) -> Any:
@@ -72,10 +78,11 @@ def with_population(
     frame = nw.from_native(
         frame.with_columns(
             key.is_in(levels_ok).alias("_level"),
-            key.is_in(members_ok).alias("_member"),
+            key.replace_strict(membership, default=MEMBER, return_dtype=pl.Int8).alias("_member"),
             text(0).alias("_levels"),
             text(1).alias("_members"),
-            text(2).alias("_where"),
+            text(2).alias("_attributes"),
+            text(3).alias("_where"),
         ),
         eager_only=True,
     )
@@ -84,9 +91,9 @@ def with_population(
         nw.col("reason_code"),
         nw.col("reason_subject"),
         level_ok=nw.col("_level"),
-        member_ok=nw.col("_member"),
+        member=nw.col("_member"),
         inside=nw.col("_inside"),
-        names=(nw.col("_levels"), nw.col("_members"), nw.col("_where")),
+        names=(nw.col("_levels"), nw.col("_members"), nw.col("_attributes"), nw.col("_where")),
     )
     scoped_rows = nw.col("tid").is_in([tid for tid, _ in scoped])
     updated = frame.with_columns(
@@ -97,15 +104,18 @@ def with_population(
         .otherwise(nw.col("reason_subject"))
         .alias("reason_subject"),
     )
-    return updated.drop("_level", "_member", "_inside", "_levels", "_members", "_where").to_native()
+    helpers = ("_level", "_member", "_inside", "_levels", "_members", "_attributes", "_where")
+    return updated.drop(*helpers).to_native()
 
 
-def _static(cat: Catalogue, scoped: list[tuple[int, Target]]) -> tuple[list[int], list[int]]:
-    """The keys ``tid * units + ou`` whose level the target is judged at, and those whose
-    attributes it applies to (an org unit without a level, outside a tree, passes the level)."""
+def _static(cat: Catalogue, scoped: list[tuple[int, Target]]) -> tuple[list[int], dict[int, int]]:
+    """The keys ``tid * units + ou`` whose level the target is judged at (an org unit without a
+    level, outside a tree, passes), and for the keys not simply members by their attributes,
+    why: ``OUTSIDE``, ``NO_TREE`` (attributes unknown) or ``NOT_RECORDED``."""
     units = cat.org_units
     tree = units.tree
-    levels_ok, members_ok = [], []
+    levels_ok: list[int] = []
+    membership: dict[int, int] = {}
     for tid, target in scoped:
         population = target.applies_to
         assert population is not None
@@ -113,21 +123,29 @@ def _static(cat: Catalogue, scoped: list[tuple[int, Target]]) -> tuple[list[int]
             key = tid * len(units.codes) + ou
             if not population.levels or level is None or level in population.levels:
                 levels_ok.append(key)
-            unit = tree.org_units.get(units.codes[ou]) if tree is not None else None
-            if all(
-                unit is not None and unit.attribute(name) in values
-                for name, values in population.attributes
+            if not population.attributes:
+                continue
+            if tree is None:
+                membership[key] = NO_TREE
+                continue
+            unit = tree.org_units[units.codes[ou]]
+            found = [unit.attribute(name) for name, _ in population.attributes]
+            if any(value is None for value in found):
+                membership[key] = NOT_RECORDED
+            elif not all(
+                v in values for v, (_, values) in zip(found, population.attributes, strict=True)
             ):
-                members_ok.append(key)
-    return levels_ok, members_ok
+                membership[key] = OUTSIDE
+    return levels_ok, membership
 
 
-def _texts(target: Target) -> tuple[str, str, str | None]:
+def _texts(target: Target) -> tuple[str, str, str, str | None]:
     """How the population is named in reasons: its levels, its attribute values, its condition."""
     population = target.applies_to
     assert population is not None
     members = "; ".join(f"{name}: {', '.join(values)}" for name, values in population.attributes)
-    return ", ".join(population.levels), members, population.where
+    names = ", ".join(name for name, _ in population.attributes)
+    return ", ".join(population.levels), members, names, population.where
 
 
 def _inside(cat: Catalogue, scoped: list[tuple[int, Target]], evaluate: Any) -> Any:
@@ -142,8 +160,9 @@ def _inside(cat: Catalogue, scoped: list[tuple[int, Target]], evaluate: Any) -> 
     found = evaluate([condition_target(t) for _, t in with_where])
     periods = {str(p): i for i, p in enumerate(cat.periods.periods)}
     units = cat.org_units.index
-    judged = found.filter(
+    judged = found.filter(  # a condition of an org unit's own figures, never of sums
         pl.col("status").is_in([Status.ACHIEVED.value, Status.NOT_ACHIEVED.value])
+        & pl.col("how").is_in([REPORTED, DERIVED])
         & pl.col("org_unit").is_in(list(units))
         & pl.col("period").is_in(list(periods))
     )

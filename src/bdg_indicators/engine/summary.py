@@ -20,12 +20,20 @@ _ORDER = list(Status)
 _KEYS = ["framework", "goal", "legal_target", "org_unit", "period"]
 
 
-def _legal_frame(spec: Spec) -> Any:
+def _legal_frame(spec: Spec, evaluated: frozenset[str] | None) -> Any:
+    """(entry, chỉ tiêu, rule, order) of every chỉ tiêu whose entries were all evaluated: a
+    chỉ tiêu is never judged on some of its entries only."""
     import polars as pl
 
+    whole = [
+        legal
+        for goal in spec.goals
+        for legal in goal.chi_tieu()
+        if evaluated is None or set(legal.entries) <= evaluated
+    ]
     rows = [
         (entry, legal.id, legal.rule.value, position)
-        for position, legal in enumerate(legal for g in spec.goals for legal in g.chi_tieu())
+        for position, legal in enumerate(whole)
         for entry in legal.entries
     ]
     return pl.DataFrame(
@@ -40,16 +48,17 @@ def _legal_frame(spec: Spec) -> Any:
     )
 
 
-def legal_verdicts(spec: Spec, table: Any) -> Any:
+def legal_verdicts(spec: Spec, table: Any, evaluated: frozenset[str] | None = None) -> Any:
     """One row per chỉ tiêu, org unit and period of ``table`` (a Polars result table): its
     ``status`` (a status, or ``undetermined``), ``reason_code``, and how many of its entries
-    were evaluated and achieved."""
+    were evaluated and achieved. With ``evaluated`` (the ids of the targets evaluated), only
+    the chỉ tiêu all of whose entries were."""
     import polars as pl
 
     bits = {s.value: 1 << i for i, s in enumerate(_ORDER)}
     grouped = (
         table.select("framework", "goal", "target", "org_unit", "period", "status")
-        .join(_legal_frame(spec), on="target", how="inner")
+        .join(_legal_frame(spec, evaluated), on="target", how="inner")
         .with_columns(pl.col("status").replace_strict(bits, return_dtype=pl.Int64).alias("bit"))
         .group_by([*_KEYS, "rule", "order"], maintain_order=True)
         .agg(
@@ -89,14 +98,16 @@ def _statuses(mask: int) -> list[str]:
     return [s.value for i, s in enumerate(_ORDER) if mask >> i & 1]
 
 
-def summary(spec: Spec, table: Any) -> Any:
+def summary(spec: Spec, table: Any, evaluated: frozenset[str] | None = None) -> Any:
     """Per org unit and period, for each goal and for the framework (``goal`` null): the chỉ
     tiêu a milestone applies to (``targets``), those ``assessed`` (due and judged: achieved or
     not achieved), and how many are achieved, not achieved, on track, off track, without data
     and undetermined."""
     import polars as pl
 
-    verdicts = legal_verdicts(spec, table).filter(pl.col("status") != Status.NOT_APPLICABLE.value)
+    verdicts = legal_verdicts(spec, table, evaluated).filter(
+        pl.col("status") != Status.NOT_APPLICABLE.value
+    )
     judged = pl.col("status").is_in([Status.ACHIEVED.value, Status.NOT_ACHIEVED.value])
     counts = [
         pl.len().cast(pl.Int64).alias("targets"),

@@ -68,6 +68,32 @@ class Reason:
     """Words for subjects that are codes: ``{code: (vi, en)}``."""
 
 
+_LEVEL_WORDS = {
+    "country": ("quốc gia", "country"),
+    "province": ("tỉnh", "province"),
+    "district": ("huyện", "district"),
+    "commune": ("xã", "commune"),
+    "agency": ("cơ quan, đơn vị", "agency"),
+}
+
+
+def _level_lists() -> dict[str, tuple[str, str]]:
+    """Every list of levels, in the order of ``LEVELS`` ("province, commune"), in words."""
+    from itertools import combinations
+
+    names = list(_LEVEL_WORDS)
+    found = {}
+    for size in range(1, len(names) + 1):
+        for chosen in combinations(names, size):
+            vi = ", ".join(_LEVEL_WORDS[n][0] for n in chosen)
+            en = ", ".join(_LEVEL_WORDS[n][1] for n in chosen)
+            found[", ".join(chosen)] = (vi, en)
+    return found
+
+
+_LEVEL_LISTS = _level_lists()
+
+
 def _reason(
     key: str, vi: str, en: str, subjects: Mapping[str, tuple[str, str]] | None = None
 ) -> Reason:
@@ -185,11 +211,19 @@ REASONS: dict[str, Reason] = {
             "level-not-judged",
             "chỉ tiêu chỉ đánh giá ở cấp {s}",
             "the target is judged at level {s} only",
+            subjects=_LEVEL_LISTS,
         ),
         _reason(
             "outside-population",
             "đơn vị không thuộc đối tượng của chỉ tiêu: không đạt điều kiện {s}",
             "the org unit is outside the target's population: {s} is not met",
+        ),
+        _reason(
+            "population-needs-tree",
+            "cần danh sách đơn vị (--org-units) để biết đơn vị có thuộc đối tượng của chỉ tiêu "
+            "không (thuộc tính {s})",
+            "give the org units (--org-units) to know whether the org unit is in the target's "
+            "population (attribute {s})",
         ),
         _reason(
             "population-unknown",

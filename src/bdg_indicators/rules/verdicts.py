@@ -127,27 +127,32 @@ def population_step(
     subject: Any,
     *,
     level_ok: Any,
-    member_ok: Any,
+    member: Any,
     inside: Any,
-    names: tuple[Any, Any, Any],
+    names: tuple[Any, Any, Any, Any],
 ) -> tuple[Any, Any, Any]:
     """(status, reason code, reason subject) after the target's population: ``level_ok``
-    whether the org unit's level is one the target is judged at, ``member_ok`` whether its
-    attributes are among those the target applies to, ``inside`` whether it meets the condition
-    (null: unknown, or no condition); ``names`` are the levels, attribute values and condition
-    as named in reasons."""
+    whether the org unit's level is one the target is judged at, ``member`` whether its
+    attributes are among those the target applies to (0 yes, 1 no, 2 unknown without an org-unit
+    tree, 3 not recorded for it: no data), ``inside`` whether it meets the condition
+    (null: unknown, or no condition); ``names`` are the levels, attribute values, attribute
+    names and condition as named in reasons."""
     import narwhals as nw
 
-    levels, members, where = names
+    levels, members, attributes, where = names
     applies = status != Status.NOT_APPLICABLE.value
     off_level = applies & ~level_ok
-    not_member = applies & level_ok & ~member_ok
-    judged = applies & level_ok & member_ok
+    not_member = applies & level_ok & (member == 1)
+    no_tree = applies & level_ok & (member == 2)
+    not_recorded = applies & level_ok & (member == 3)
+    judged = applies & level_ok & (member == 0)
     unknown = judged & ~where.is_null() & inside.is_null()
     outside = judged & (inside == False)  # noqa: E712 - a column expression
     steps = [
         (off_level, Status.NOT_APPLICABLE, "level-not-judged", levels),
         (not_member, Status.NOT_APPLICABLE, "outside-population", members),
+        (no_tree, Status.NO_DATA, "population-needs-tree", attributes),
+        (not_recorded, Status.NO_DATA, "attribute-missing", attributes),
         (unknown, Status.NO_DATA, "population-unknown", where),
         (outside.fill_null(False), Status.NOT_APPLICABLE, "outside-population", where),
     ]
