@@ -10,6 +10,8 @@ from bdg_indicators._document import (
     DocumentDoc,
     GoalDoc,
     LegalTargetDoc,
+    MilestoneDoc,
+    SourceDoc,
     TargetDoc,
 )
 from bdg_indicators.formulas import achieved_target
@@ -350,12 +352,14 @@ def _milestone_levels_ok(ctx: Context, entry: Located) -> bool:
     """A milestone claiming ``official`` (``secondary``) needs its source to name the official
     text (the secondary source) it was checked against."""
     doc: TargetDoc = entry.value
-    groups = [(("milestones",), doc.milestones or [], doc.source)]
+    groups: list[tuple[Path, list[MilestoneDoc], SourceDoc | None]] = [
+        (("milestones",), doc.milestones or [], doc.source)
+    ]
     for i, amended in enumerate(doc.amendments or ()):
         groups.append((("amendments", i, "milestones"), amended.milestones, amended.source))
     ok = True
-    for path, milestones, cited in groups:
-        for i, milestone in enumerate(milestones):
+    for path, written, cited in groups:
+        for i, milestone in enumerate(written):
             level = milestone.verification
             if level == "official" and not (cited and cited.checked_against):
                 what = "`official` needs the official text it was checked against"
