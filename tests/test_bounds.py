@@ -196,7 +196,7 @@ def test_the_same_figure_with_another_bound_conflicts() -> None:
     rows = data(("x", "2022", "b", 200), ("x", "2022", "b", 200, "trên"))
     obs = bdg.read_observations(rows, spec)
     assert [p.code for p in obs.rejected] == ["conflicting-rows", "conflicting-rows"]
-    assert "more than 200" in obs.rejected[0].message
+    assert "at least 200" in obs.rejected[0].message
 
 
 # ---------------------------------------------------------------- rules
@@ -231,7 +231,7 @@ def test_settles_is_exact_at_the_boundary() -> None:
 
 
 def test_bounds_are_shown_rounded_to_their_safe_side() -> None:
-    """At most 13.839 is shown "less than 13.9", at least 13.839 "more than 13.8"."""
+    """At most 13.839 is shown "at most 13.9", at least 13.839 "at least 13.8"."""
     value = Fraction(27678, 200000) * 100
     assert bounds.shown(value, 1, bounds.BELOW) == Fraction(139, 10)
     assert bounds.shown(value, 1, bounds.ABOVE) == Fraction(138, 10)
@@ -436,15 +436,15 @@ def test_explanations_show_bounds() -> None:
     assert [s.bound for s in case.inputs] == [None, "above"]
     assert [r.bound for r in case.rows] == [None, "above"]
     text = explanation_text(case, "vi")
-    assert "b @ x (2022) = trên 1.000 (báo cáo)" in text
-    assert "Giá trị: dưới 13,8% (" in text
+    assert "b @ x (2022) = ít nhất 1.000 (báo cáo)" in text
+    assert "Giá trị: tối đa 13,8% (" in text
     assert "giá trị là giới hạn: giá trị thực không lớn hơn giá trị này" in text
     english = explanation_text(case, "en")
-    assert "more than 1,000" in english
+    assert "at least 1,000" in english
     assert "the value is a bound" in english
     plain = explanation_dict(case)
     assert plain["bound"] == "below"
-    assert plain["displayed_value"] == "less than 13.8"
+    assert plain["displayed_value"] == "at most 13.8"
     assert plain["inputs"][1]["bound"] == "above"
     assert plain["inputs"][1]["rows"][0]["bound"] == "above"
 
@@ -489,10 +489,10 @@ def test_kon_tum_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None
     `bdg explain` shows "trên 200.000"."""
     assert cli.main(["evaluate", KON_TUM]) == 0
     out = capsys.readouterr().out
-    for shown in ("dưới 13,9%", "dưới 23,1%", "dưới 74,6%", "dưới 35%", "khoảng 22,0%"):
+    for shown in ("tối đa 13,9%", "tối đa 23,1%", "tối đa 74,6%", "tối đa 35%", "khoảng 22,0%"):
         assert shown in out
     assert cli.main(["evaluate", KON_TUM, "--lang", "en"]) == 0
-    assert "less than 13.9%" in capsys.readouterr().out
+    assert "at most 13.9%" in capsys.readouterr().out
     assert cli.main(["evaluate", KON_TUM, "--format", "json"]) == 0
     import json
 
@@ -503,8 +503,8 @@ def test_kon_tum_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None
     args = ["explain", KON_TUM, "--target", "K.1", "--org-unit", "kon-tum", "--period", "2022"]
     assert cli.main(args) == 0
     text = capsys.readouterr().out
-    assert "children_under16 @ kon-tum (2022) = trên 200.000 (báo cáo)" in text
-    assert "Giá trị: dưới 13,9%" in text
+    assert "children_under16 @ kon-tum (2022) = ít nhất 200.000 (báo cáo)" in text
+    assert "Giá trị: tối đa 13,9%" in text
 
 
 def test_verdicts_of_bounded_values_counted_through_achieved() -> None:

@@ -631,7 +631,7 @@ def _shown_value(row: dict[str, Any], lang: str) -> str:
     decimals = display_decimals(value, threshold, row["decimals"])
     bits = direction_of(row["bound"])
     shown = format_number(bounds_shown(value, decimals, bits), decimals, lang)
-    prefix = f"{word(bits, lang)} " if bits else ""  # "dưới 13,9%": true of every value allowed
+    prefix = f"{word(bits, lang)} " if bits else ""  # "tối đa 13,9%": true of every value allowed
     return prefix + shown + format_unit(row["unit"], lang)
 
 

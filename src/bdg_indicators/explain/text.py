@@ -66,7 +66,7 @@ def _shown(case: Explanation) -> str | None:
 
 
 def _bounded(value: Fraction, decimals: int | None, bound: str | None, lang: str) -> str:
-    """A figure with its bound's word in front ("trên 200.000", "dưới 13,9"), rounded toward
+    """A figure with its bound's word in front ("ít nhất 200.000", "tối đa 13,9"), rounded toward
     the bound's safe side."""
     bits = direction_of(bound)
     if not bits:

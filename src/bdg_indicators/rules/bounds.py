@@ -22,7 +22,7 @@ follows from bounds:
 - a **verdict** is given only when the bound settles it: every value the true value may take
   meets the milestone, or none does ([`settles`][bdg_indicators.rules.bounds.settles]);
 - a bound is **shown** rounded toward its safe side
-  ([`shown`][bdg_indicators.rules.bounds.shown]), so that "dưới 13,9%" stays true of every
+  ([`shown`][bdg_indicators.rules.bounds.shown]), so that "tối đa 13,9%" stays true of every
   value the figure allows.
 
 Functions take Python integers (one value) or Narwhals integer expressions (every row).
@@ -97,8 +97,8 @@ DIRECTIONS: dict[int, Direction] = {
         Direction(
             bits=ABOVE,
             id="above",
-            vi="trên",
-            en="more than",
+            vi="ít nhất",  # read non-strictly, so shown so: "trên 200.000" is at least 200,000
+            en="at least",
             meaning_vi="giá trị thực không nhỏ hơn giá trị này",
             meaning_en="the true value is at or above it",
             names=("more_than", "at_least"),
@@ -107,8 +107,8 @@ DIRECTIONS: dict[int, Direction] = {
         Direction(
             bits=BELOW,
             id="below",
-            vi="dưới",
-            en="less than",
+            vi="tối đa",
+            en="at most",
             meaning_vi="giá trị thực không lớn hơn giá trị này",
             meaning_en="the true value is at or below it",
             names=("less_than", "at_most"),
@@ -288,7 +288,7 @@ def settles(allowed: Any, diff: Any, bits: Any) -> tuple[Any, Any]:
 
 def shown(value: Fraction, decimals: int, bits: int) -> Fraction:
     """The value rounded to ``decimals`` for display: toward its safe side for a bound (up when
-    the true value may be below only, down when above only), so that "dưới 13,9%" is true of
+    the true value may be below only, down when above only), so that "tối đa 13,9%" is true of
     every value the figure allows; unchanged otherwise (formatting rounds it half away from
     zero)."""
     scale = Fraction(10) ** decimals
