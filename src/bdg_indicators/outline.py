@@ -109,12 +109,35 @@ def _entry_lines(spec: Spec, target: Target, lang: str, indent: str, word: str) 
     yield f"{indent}{word}{target.id}: {target.label.text(lang)}"
     restriction = "".join(f"[{k}={v}]" for k, v in target.breakdown)
     yield f"{indent}  {indicator.label.text(lang)}{restriction} ({indicator.unit})"
+    if target.applies_to is not None:
+        yield f"{indent}  {_population(spec, target, lang)}"
     for milestone in target.milestones_in_force:
         yield from _milestone_lines(target, milestone, indicator, lang, indent + "  ")
     if target.amendments and target.milestones:
         original = "; ".join(describe_milestone(m, indicator, lang) for m in target.milestones)
         yield f"{indent}  ({_w(lang)['before']}: {original})"
     yield from _source_lines(source, lang, indent + "  ")
+
+
+def _population(spec: Spec, target: Target, lang: str) -> str:
+    """Who the target applies to: "Áp dụng: cấp tỉnh; Nhóm tỉnh: Một trong 14 tỉnh …"."""
+    from .rules.statuses import levels_text
+
+    population = target.applies_to
+    assert population is not None
+    vi = lang == "vi"
+    parts = []
+    if population.levels:
+        parts.append(("cấp " if vi else "level ") + levels_text(population.levels, lang))
+    for name, values in population.attributes:
+        codes = next((a for a in spec.attributes if a.id == name), None)
+        labels = {c.id: c.label.text(lang) for c in codes.values} if codes else {}
+        shown = ", ".join(labels.get(v, v) for v in values)
+        parts.append(f"{codes.label.text(lang) if codes else name}: {shown}")
+    if population.where is not None:
+        condition = spec.indicator(population.where).label.text(lang)
+        parts.append(("nơi " if vi else "where: ") + condition)
+    return ("Áp dụng: " if vi else "Applies to: ") + "; ".join(parts)
 
 
 def _milestone_lines(

@@ -94,6 +94,11 @@ def _level_lists() -> dict[str, tuple[str, str]]:
 _LEVEL_LISTS = _level_lists()
 
 
+def levels_text(levels: tuple[str, ...] | list[str], lang: str = "vi") -> str:
+    """Org-unit levels in words: ``("province", "commune")`` is "tỉnh, xã" ("province, commune")."""
+    return ", ".join(_LEVEL_WORDS[level][0 if lang == "vi" else 1] for level in levels)
+
+
 def _reason(
     key: str, vi: str, en: str, subjects: Mapping[str, tuple[str, str]] | None = None
 ) -> Reason:
