@@ -496,6 +496,9 @@ class Outcome:
     """The value's bound (UP, DOWN, EITHER; 0 exact)."""
     criteria_bound: int = 0
     """Whether a criterion of a score rule is a bound."""
+    most: Fraction | None = None
+    """For an indicator that is one share with unknown members: the most it can be (they all
+    meeting the condition); the value is the least."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -593,6 +596,7 @@ class Oracle:
         self._scope_cache: dict[tuple[str, Period, tuple[Series, ...]], ScopeValue | None] = {}
         self._expected_cache: dict[tuple[str, tuple[Series, ...]], int] = {}
         self._outcomes: dict[tuple[int, str, Period], Outcome] = {}
+        self._counts: dict[tuple[int, str, str], tuple[int, int, int]] = {}
         self._variants: dict[tuple[str, tuple[tuple[str, str], ...]], Variant] = {}
 
     # ------------------------------------------------------------ periods
@@ -784,7 +788,14 @@ class Oracle:
         if partial and variant.indicator.coverage is Coverage.COMPLETE:
             return nothing("incomplete-coverage", f"{used}/{expected_now}")
         bound, criteria = self.value_bound(variant, row, unit, period)
-        return Outcome(value, None, None, partial, used, expected_now, how, bound, criteria)
+        most = None
+        if variant.share_only and bound == UP:
+            (share,) = _shares(variant.expr)
+            hits, counted, unknown = self._counts[(id(share), unit, str(period))]
+            if unknown:
+                top = Fraction(hits + unknown, counted)
+                most = evaluate(variant.expr, row.values, lambda _: top, strict=True)
+        return Outcome(value, None, None, partial, used, expected_now, how, bound, criteria, most)
 
     def value_bound(
         self, variant: Variant, row: ScopeValue, unit: str, period: Period
@@ -873,6 +884,7 @@ class Oracle:
         counted = among_true + len(members) - known
         if counted == 0:
             return None, "share-empty", share.level, known, len(members)
+        self._counts[(id(share), unit, str(period))] = (hits, counted, len(members) - known)
         return Fraction(hits, counted), None, None, known, len(members)
 
     # ------------------------------------------------------------ milestones and verdicts
@@ -1096,7 +1108,7 @@ class Oracle:
             return named() if bound or base or baseline else None
         if isinstance(condition, Change):
             return named() if bound or base else None
-        met = self.settled(milestone, value, goal, unit, bound)
+        met = self.settled(milestone, value, goal, unit, bound, outcome.most)
         if met is None:
             return named()
         if due and met and milestone.each_criterion is not None and outcome.criteria_bound:
@@ -1104,7 +1116,13 @@ class Oracle:
         return None
 
     def settled(
-        self, milestone: Milestone, value: Fraction, goal: Fraction, unit: str, bound: int
+        self,
+        milestone: Milestone,
+        value: Fraction,
+        goal: Fraction,
+        unit: str,
+        bound: int,
+        most: Fraction | None = None,
     ) -> bool | None:
         """Whether the true value meets the milestone, when the figure is ``value`` with
         ``bound``: tried at every point where the answer may change (the thresholds, just
@@ -1118,12 +1136,14 @@ class Oracle:
             ends.append(self.threshold_upper(condition, unit))
         if condition.tolerance is not None:
             ends += [e + d for e in list(ends) for d in (-condition.tolerance, condition.tolerance)]
-        known = [e for e in ends if e is not None] + [value]
+        known = [e for e in ends if e is not None] + [value] + ([most] if most is not None else [])
         gaps = [abs(a - b) for a in known for b in known if a != b]
         step = min(gaps) / 3 if gaps else Fraction(1)
         far = 1 + sum(abs(k) for k in known)
         points = [k + d for k in known for d in (-step, Fraction(0), step)] + [-far, far]
         allowed = [x for x in points if (x >= value or bound & DOWN) and (x <= value or bound & UP)]
+        if most is not None:  # a share with unknown members: between its least and its most
+            allowed = [x for x in allowed if x <= most]
         answers = {self.met(milestone, x, unit) for x in allowed}
         return answers.pop() if len(answers) == 1 else None
 
@@ -1140,7 +1160,7 @@ class Oracle:
         """A due milestone: achieved or not (with the failing criterion)."""
         value = outcome.value
         assert value is not None
-        if not self.settled(milestone, value, goal, unit, outcome.bound):
+        if not self.settled(milestone, value, goal, unit, outcome.bound, outcome.most):
             return Verdict("not_achieved", None, None, index, True, goal)
         failing = self.failing_criterion(variant, milestone, unit, period)
         if failing is not None:

@@ -118,10 +118,11 @@ def test_child_friendly_share_from_the_communes_verdicts(
 ) -> None:
     """Chỉ tiêu qna-3 is `share(achieved("1.1"), level=commune)`: the communes achieving the 06
     rule out of every commune of the tree. The commune without scores has no verdict: it stays
-    in the denominator, the share is partial and the least it can be (a lower bound, the true
-    share may be above). So at the province 4 of 8 (50%) settles nothing against "trên 87%":
-    no verdict (`bound-undecided`), never a verdict on the 7 communes known. It is judged at the
-    province only (`applies_to`): a district's share is computed and shown, but not judged."""
+    in the denominator, the share is partial and the least it can be (a lower bound); the most
+    is that commune meeting the rule. So at the province the share is between 4/8 and 5/8: even
+    62.5% is not more than 87%, so not achieved, settled without the commune, never a verdict
+    on the 7 communes known. It is judged at the province only (`applies_to`): a district's
+    share is computed and shown, but not judged."""
     assert result.org_units is not None
     communes = [u.code for u in result.org_units.descendants(org_unit) if u.level == "commune"]
     statuses = [row(result, "1.1", c, YEAR)["status"] for c in communes]
@@ -133,7 +134,7 @@ def test_child_friendly_share_from_the_communes_verdicts(
     assert (share["coverage_used"], share["coverage_expected"]) == (len(judged), len(communes))
     if org_unit == PROVINCE:
         assert exact(share) == 50
-        assert (share["status"], share["reason_code"]) == ("no_data", "bound-undecided")
+        assert (share["status"], share["reason_code"]) == ("not_achieved", None)
     else:
         assert (share["status"], share["reason_code"]) == ("not_applicable", "level-not-judged")
 

@@ -493,3 +493,17 @@ def test_criterion_scores_above_their_maximum_are_rejected() -> None:
     assert [p.code for p in obs.rejected] == ["above-maximum", "above-maximum"]
     assert "maximum is 50" in obs.rejected[0].message
     assert (obs.rejected[0].location.line, obs.rejected[1].location.line) == (1, 3)  # rows
+
+
+def test_share_with_unknown_members_judged_between_its_ends(spec: bdg.Spec) -> None:
+    """x1 achieves, x2 does not, x3 has no verdict: the district's share is between 1/3 and 2/3.
+    Against "at least 50%" that settles nothing; against "at least 80%" even 2/3 fails: not
+    achieved; against "at least 30%" even 1/3 passes: achieved."""
+    data = frame([("x1", "2020", "score", 850), ("x2", "2020", "score", 700)])
+    for threshold, status in ((50, "no_data"), (80, "not_achieved"), (30, "achieved")):
+        text = SPEC.replace(
+            "milestones: [{by: 2020, at_least: 50}]",
+            f"milestones: [{{by: 2020, at_least: {threshold}}}]",
+        )
+        rows = by_key(bdg.evaluate(bdg.load_spec_text(text), data, org_units=TREE))
+        assert rows[("1.2", "h", "2020")]["status"] == status, threshold

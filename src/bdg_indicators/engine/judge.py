@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 import narwhals as nw
 
+from bdg_indicators.rules.bounds import ABOVE as MAY_BE_ABOVE
 from bdg_indicators.rules.bounds import DIRECTIONS, settles
 from bdg_indicators.rules.change import (
     absolute_change,
@@ -261,6 +262,9 @@ def _comparisons(
     if bounded:  # met only where every value the bound allows meets it
         sure_1, never_1 = settles(nw.col("m1"), first, nw.col("vb"))
         sure_2, never_2 = settles(nw.col("m2"), second, nw.col("vb"))
+        most = Exact(Ratio(nw.col("un"), nw.col("ud")), value.bound)
+        sure_1, never_1 = _between_ends(sure_1, never_1, nw.col("m1"), first, most, bounds, 1)
+        sure_2, never_2 = _between_ends(sure_2, never_2, nw.col("m2"), second, most, bounds, 2)
         met_comparison = sure_1 & sure_2
         undecided = [(~met_comparison & ~never_1 & ~never_2).alias("comparison_open")]
     else:
@@ -273,6 +277,28 @@ def _comparisons(
         (~nw.col("due").fill_null(True) & ~nw.col("boolean_target").fill_null(True)).alias(
             "progress_row"
         ),
+    )
+
+
+def _between_ends(
+    sure: nw.Expr,
+    never: nw.Expr,
+    allowed: nw.Expr,
+    least: nw.Expr,
+    most: Exact,
+    bounds: _Bounds,
+    side: int,
+) -> tuple[nw.Expr, nw.Expr]:
+    """(surely met, surely not met) of one end of a comparison for a share some of whose members
+    are unknown, whose true value lies between its least (``least`` = value − threshold) and its
+    most (``most``): settled where both ends agree; other rows keep ``sure`` and ``never``."""
+    threshold = bounds.threshold(f"p{side}", f"q{side}")
+    high = sign_difference(most, threshold, _WHAT)
+    low_met, high_met = holds(allowed, least), holds(allowed, high)
+    interval = ~nw.col("un").is_null() & (nw.col("vb") == MAY_BE_ABOVE)
+    return (
+        nw.when(interval).then(low_met & high_met).otherwise(sure),
+        nw.when(interval).then(~low_met & ~high_met).otherwise(never),
     )
 
 

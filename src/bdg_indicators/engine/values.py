@@ -24,7 +24,7 @@ from bdg_indicators.spec import Aggregation, Coverage, Spec
 from .backend import Backend
 from .catalogue import Catalogue
 from .expressions import Compiler, Condition, Exact, combine
-from .plan import Scope, Share, monotonic
+from .plan import Scope, Share, ShareOf, monotonic
 from .rollup import REPORTED, SUMMED, bit_columns
 
 __all__ = ["share_values", "variant_values"]
@@ -110,7 +110,7 @@ def _scope_rows(
         "ou", "per", "how", "mask", *slots, "used", "expected", "children"
     )
     frame = _grid(cat, backend).join(rows, on=["ou", "per"], how="left")
-    names = ("n", "d", "known", "members", "code", "subject", *(("bd",) if bounded else ()))
+    names = ("n", "d", "known", "members", "code", "subject", *(("bd", "nu") if bounded else ()))
     for k, share in enumerate(scope.shares):
         table = shares[_share_index(cat, share)].rename({c: f"sh{k}_{c}" for c in names})
         frame = frame.join(backend.lazy(table), on=["ou", "per"], how="left")
@@ -222,7 +222,7 @@ def share_values(
             "members",
             "code",
             "subject",
-            *(["bd"] if bounded else []),
+            *(["bd", "nu"] if bounded else []),
         )
     return tables
 
@@ -234,7 +234,7 @@ def _unknown_members(counted: Any, bounded: bool) -> Any:
     [`rules.bounds.unknown_members`][bdg_indicators.rules.bounds.unknown_members]."""
     frame = nw.from_native(counted, eager_only=True)
     unknown = nw.col("members") - nw.col("known")
-    columns = [(nw.col("d") + unknown).alias("d")]
+    columns = [(nw.col("d") + unknown).alias("d"), (nw.col("n") + unknown).alias("nu")]
     if bounded:
         columns.append(unknown_members(nw.col("bd").fill_null(0), unknown).alias("bd"))
     return frame.with_columns(*columns).to_native()
@@ -414,8 +414,23 @@ def _variant(
         ((used < expected) & keep).fill_null(False).alias("partial"),
         *_criteria(observations, variant, criteria),
         *(_bound_bits(cat, variant, keep) if observations.bounded else []),
+        *(_most(variant, keep) if observations.bounded else []),
     )
     return made, exact
+
+
+def _most(variant: Any, keep: nw.Expr) -> list[nw.Expr]:
+    """For an indicator that is one share (``share(achieved("1.1"), level=commune)``): the most
+    its value can be (``un / ud``), counting the members whose status is unknown as meeting the
+    condition; with ``vn / vd``, the least, the true value lies between. Null otherwise."""
+    if not isinstance(variant.root, ShareOf):
+        return [nw.lit(None, nw.Int64).alias("un"), nw.lit(None, nw.Int64).alias("ud")]
+    k = variant.root.index
+    most = Ratio(nw.col(f"sh{k}_nu"), nw.col(f"sh{k}_d")).scaled(variant.indicator.factor)
+    return [
+        nw.when(keep).then(most.n).cast(nw.Int64).alias("un"),
+        nw.when(keep).then(most.d).cast(nw.Int64).alias("ud"),
+    ]
 
 
 def _bound_bits(cat: Catalogue, variant: Any, keep: nw.Expr) -> list[nw.Expr]:
