@@ -507,3 +507,34 @@ def test_share_with_unknown_members_judged_between_its_ends(spec: bdg.Spec) -> N
         )
         rows = by_key(bdg.evaluate(bdg.load_spec_text(text), data, org_units=TREE))
         assert rows[("1.2", "h", "2020")]["status"] == status, threshold
+
+
+def test_members_outside_the_counted_targets_population_are_not_in_the_share() -> None:
+    """`share(achieved("B.1"), level=commune)` counts among the communes B.1 applies to: a
+    commune outside B.1's population (not applicable) is neither in the numerator nor in the
+    denominator, unlike a commune without a verdict."""
+    text = SPEC.replace(
+        "        indicator: score_total\n",
+        "        indicator: score_total\n"
+        "        applies_to: {levels: [commune], attributes: {grp: [hard]}}\n",
+        1,
+    ).replace(
+        "goals:", "attributes:\n  grp: {label: Nhóm, values: {hard: Khó, easy: Dễ}}\ngoals:", 1
+    )
+    tree = bdg.OrgUnitTree(
+        {
+            "h": bdg.OrgUnit(code="h", name="Huyện H", level="district"),
+            "x1": bdg.OrgUnit(
+                code="x1", name="Xã 1", level="commune", parent="h", attributes=(("grp", "hard"),)
+            ),
+            "x2": bdg.OrgUnit(
+                code="x2", name="Xã 2", level="commune", parent="h", attributes=(("grp", "easy"),)
+            ),
+        }
+    )
+    data = frame([("x1", "2020", "score", 850), ("x2", "2020", "score", 700)])
+    rows = by_key(bdg.evaluate(bdg.load_spec_text(text), data, org_units=tree))
+    assert rows[("1.1", "x2", "2020")]["reason_code"] == "outside-population"
+    district = rows[("1.2", "h", "2020")]
+    assert Fraction(district["value_num"], district["value_den"]) == 100
+    assert (district["bound"], district["status"]) == (None, "achieved")

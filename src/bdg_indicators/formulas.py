@@ -53,6 +53,8 @@ __all__ = [
     "Reference",
     "achieved_name",
     "achieved_target",
+    "applies_name",
+    "applies_target",
     "parse_formula",
 ]
 
@@ -76,6 +78,43 @@ def achieved_target(name: str) -> str | None:
     if name.startswith(_ACHIEVED) and name.endswith('")'):
         return name[len(_ACHIEVED) + 1 : -2]
     return None
+
+
+_APPLIES = "applies("
+
+
+def applies_name(target: str) -> str:
+    """The yes/no series of whether a target applies at an org unit and period (its verdict is
+    anything but not applicable): ``share(achieved("1.1"), ...)`` counts among those only."""
+    return f'{_APPLIES}"{target}")'
+
+
+def applies_target(name: str) -> str | None:
+    """The target of an ``applies(...)`` series name, or ``None`` for other names."""
+    if name.startswith(_APPLIES) and name.endswith('")'):
+        return name[len(_APPLIES) + 1 : -2]
+    return None
+
+
+def _among_applicable(args: tuple[Node, ...], kwargs: tuple[tuple[str, Node | str], ...]) -> Any:
+    """A share counting ``achieved(T)`` counts among the members T applies to: ``among`` gets
+    ``applies(T)`` (and the ``among`` written, if any)."""
+    targets = sorted(
+        {t for ref in _walk_references(args[0]) if (t := achieved_target(ref.name)) is not None}
+    )
+    if not targets:
+        return kwargs
+    offset = _offset(args[0])
+    applies: list[Node] = [Reference(name=applies_name(t), offset=offset) for t in targets]
+    written = dict(kwargs)
+    among = written.get("among")
+    if isinstance(among, str):  # pragma: no cover - `among` is always a formula
+        among = None
+    operands = (*applies, *((among,) if among is not None else ()))
+    written["among"] = (
+        operands[0] if len(operands) == 1 else BoolOp(op="and", operands=operands, offset=offset)
+    )
+    return tuple(written.items())
 
 
 @attrs.frozen(kw_only=True)
@@ -500,6 +539,8 @@ def _check_call(
             "`share` takes a condition, `level=` and optionally `among=`, as in "
             "`share(x >= 1, among=y > 0, level=commune)`"
         )
+    if name.text == "share":
+        kwargs = _among_applicable(args, kwargs)
     return Call(function=name.text, args=args, kwargs=kwargs, offset=name.offset)
 
 

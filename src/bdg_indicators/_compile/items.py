@@ -18,6 +18,8 @@ from bdg_indicators.formulas import (
     Reference,
     achieved_name,
     achieved_target,
+    applies_name,
+    applies_target,
     derive_units,
     parse_formula,
 )
@@ -249,6 +251,8 @@ def references(ctx: Context, formula: Formula, where: Location, stack: tuple[str
             ok = False
         elif (target := achieved_target(ref.name)) is not None:
             ok &= _verdicts_item(ctx, target, at)
+        elif (target := applies_target(ref.name)) is not None:
+            ok &= _verdicts_item(ctx, target, at, applies=True)
         else:
             ok = False
             known = [*ctx.merged.data_items, *ctx.merged.indicators]
@@ -265,10 +269,13 @@ def references(ctx: Context, formula: Formula, where: Location, stack: tuple[str
     return ok
 
 
-def _verdicts_item(ctx: Context, target: str, at: Location) -> bool:
+def _verdicts_item(ctx: Context, target: str, at: Location, applies: bool = False) -> bool:
     """``achieved("target")``: the target must exist; its verdicts become a yes/no series
-    (a data item no file may report, named by ``achieved_name``)."""
+    (a data item no file may report, named by ``achieved_name``); with ``applies``, whether it
+    applies at all (``applies_name``)."""
     known = [tid for goal in ctx.merged.goals.values() for tid in goal.targets]
+    if target not in known and applies:  # written with its achieved(), which says so
+        return False
     if target not in known:
         ctx.error(
             "formula-unknown-name",
@@ -277,12 +284,17 @@ def _verdicts_item(ctx: Context, target: str, at: Location) -> bool:
             did_you_mean(target, known) or "name a target of this spec by its id",
         )
         return False
-    name = achieved_name(target)
+    name = applies_name(target) if applies else achieved_name(target)
+    label = (
+        Label(vi=f"Chỉ tiêu {target} áp dụng", en=f"Target {target} applies")
+        if applies
+        else Label(vi=f"Đạt chỉ tiêu {target}", en=f"Target {target} achieved")
+    )
     ctx.items.setdefault(
         name,
         DataItem(
             id=name,
-            label=Label(vi=f"Đạt chỉ tiêu {target}", en=f"Target {target} achieved"),
+            label=label,
             unit="dimensionless",
             aggregation=Aggregation.NONE,
             kind=ValueKind.BOOLEAN,

@@ -7,7 +7,9 @@ observations (recursively: their own ``achieved`` first), and each verdict becom
 observation row of the target's verdict series: 1 where achieved, 0 where judged otherwise
 (not achieved, on or off track). Where a target has no verdict (no data, not applicable) there is
 no row, so the member is missing, never counted in or silently dropped: ``share`` counts it
-among the members without a value (partial, or no value under ``coverage: complete``).
+among the members without a value (partial, or no value under ``coverage: complete``). A share
+counts among the members the target applies to (``applies(T)``, added to its ``among`` by the
+formula parser): a member where the target is not applicable is outside the share.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from bdg_indicators.formulas import achieved_target
+from bdg_indicators.formulas import achieved_target, applies_target
 from bdg_indicators.observations import Observations
 from bdg_indicators.rules.statuses import Status
 from bdg_indicators.spec import Spec, Target
@@ -40,7 +42,7 @@ def needed_targets(spec: Spec, targets: Sequence[Target]) -> tuple[Target, ...]:
             continue
         seen.add(indicator.id)
         for name in indicator.formula.names:
-            target = achieved_target(name)
+            target = achieved_target(name) or applies_target(name)
             if target is not None:
                 wanted.add(target)
             elif any(i.id == name for i in spec.indicators):
@@ -56,31 +58,62 @@ def with_verdicts(
 ) -> Observations:
     """``observations`` with the verdict series that ``targets`` read, from ``evaluate`` (the
     engine run over the needed targets, returning its labelled results: ``target``,
-    ``org_unit``, ``period``, ``status``)."""
+    ``org_unit``, ``period``, ``status``): ``achieved(T)`` where T was judged, and
+    ``applies(T)``, whether T applies at all (its verdict is not ``not_applicable``)."""
     needed = needed_targets(spec, targets)
     if not needed:
         return observations
     import polars as pl
 
     results = evaluate(needed)
+    achieved = _items(spec, achieved_target)
+    applies = _items(spec, applies_target)
     yes = pl.col("status") == Status.ACHIEVED.value
     judged = yes | pl.col("status").is_in([s.value for s in JUDGED_NOT_ACHIEVED])
-    rows = results.filter(judged).select(
-        "target", "org_unit", "period", yes.cast(pl.Int64).alias("num")
+    outside = pl.col("status") == Status.NOT_APPLICABLE.value
+    keep = ["target", "org_unit", "period"]
+    rows = pl.concat(
+        [
+            # where T does not apply, achieved(T) is "no" only for the shares that count it, and
+            # those count among applies(T), which leaves such a member out of the denominator
+            results.filter(
+                (judged | (outside & pl.col("target").is_in(list(applies))))
+                & pl.col("target").is_in(list(achieved))
+            ).select(
+                *keep,
+                pl.col("target").replace_strict(achieved, return_dtype=pl.Int32).alias("item"),
+                yes.cast(pl.Int64).alias("num"),
+            ),
+            results.filter(pl.col("target").is_in(list(applies))).select(
+                *keep,
+                pl.col("target").replace_strict(applies, return_dtype=pl.Int32).alias("item"),
+                (pl.col("status") != Status.NOT_APPLICABLE.value).cast(pl.Int64).alias("num"),
+            ),
+        ]
     )
     if rows.height == 0:  # no verdict at all: every member is unknown
         return observations
     return _append(spec, observations, rows)
 
 
+def _items(spec: Spec, target_of: Callable[[str], str | None]) -> dict[str, int]:
+    """The verdict series of one kind, by target: target id -> data item index."""
+    found = {}
+    for index, item in enumerate(spec.data_items):
+        target = target_of(item.id) if item.verdicts_of else None
+        if target is not None:
+            found[target] = index
+    return found
+
+
 def _append(spec: Spec, observations: Observations, rows: Any) -> Observations:
-    """Append verdict rows (labelled) to the encoded observations, one file per target."""
+    """Append verdict rows (labelled, with their data ``item``) to the encoded observations,
+    one file per target."""
     import polars as pl
 
     units = list(observations.org_units)
     periods = list(observations.periods)
     files = list(observations.files)
-    items = {d.verdicts_of: i for i, d in enumerate(spec.data_items) if d.verdicts_of}
     names = {t: f"(kết quả đánh giá chỉ tiêu {t})" for t in rows.get_column("target").unique()}
     file_ids: dict[str, int] = {}
     for target, name in sorted(names.items()):
@@ -93,7 +126,7 @@ def _append(spec: Spec, observations: Observations, rows: Any) -> Observations:
         pl.col("row").cast(pl.Int64),
         pl.col("org_unit").replace_strict(unit_ids, return_dtype=pl.Int32),
         pl.col("period").replace_strict(period_ids, return_dtype=pl.Int32),
-        pl.col("target").replace_strict(items, return_dtype=pl.Int32).alias("data_item"),
+        pl.col("item").alias("data_item"),
         *(pl.lit(0).cast(observations.encoded.schema[b]).alias(b) for b in observations.breakdowns),
         pl.col("num").cast(pl.Int64),
         pl.lit(None, pl.String).alias("source"),
@@ -101,9 +134,9 @@ def _append(spec: Spec, observations: Observations, rows: Any) -> Observations:
     )
     totals = dict(observations.totals)
     scales = dict(observations.scales)
-    for target, item in items.items():
+    for item in rows.get_column("item").unique().to_list():
         name = spec.data_items[item].id
-        totals[name] = int(rows.filter(pl.col("target") == target).height)
+        totals[name] = int(rows.filter(pl.col("item") == item).height)
         scales[name] = 0
     return attrs.evolve(
         observations,
