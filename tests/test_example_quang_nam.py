@@ -167,3 +167,21 @@ def test_cli_summary(capsys: pytest.CaptureFixture[str], result: bdg.EvaluationR
         (summary["org_unit"] == PROVINCE) & (summary["period"] == YEAR) & summary["goal"].is_null()
     ).to_dicts()
     assert f"{framework['achieved']}/{framework['assessed']}" in out
+
+
+def test_explain_lists_the_communes_a_share_counts(result: bdg.EvaluationResult) -> None:
+    """An auditor sees which communes the province's share counted and what each gave: the
+    commune without a verdict is listed as missing, not hidden."""
+    case = result.explain("qna-3", PROVINCE, YEAR)
+    members = {m.org_unit: m for m in case.members}
+    assert result.org_units is not None
+    communes = {u.code for u in result.org_units if u.level == "commune"}
+    assert set(members) == communes
+    achieved = {
+        code: next(s.value for s in m.inputs if s.series.startswith("achieved"))
+        for code, m in members.items()
+    }
+    assert sum(v == 1 for v in achieved.values()) == 4
+    assert [code for code, v in achieved.items() if v is None] == ["xa-a4"]
+    text = bdg.explanation_text(case)
+    assert 'xa-a4 Xã A4 (minh họa): achieved("1.1") = không có' in text

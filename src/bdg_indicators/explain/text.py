@@ -163,6 +163,15 @@ def explanation_dict(case: Explanation) -> dict[str, Any]:
         "org_unit_name": case.org_unit_name,
         "period": str(case.period),
         "inputs": [_series(s) for s in case.inputs],
+        "members": [
+            {
+                "share": m.share,
+                "org_unit": m.org_unit,
+                "name": m.name,
+                "inputs": [_series(s) for s in m.inputs],
+            }
+            for m in case.members
+        ],
         "children": [
             {
                 "org_unit": c.org_unit,
@@ -236,6 +245,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "expected": "kỳ vọng theo lộ trình",
         "source": "Nguồn",
         "seen": "theo",
+        "members": "Các đơn vị được đếm trong",
         "parts": "Các đơn vị cấp dưới cộng lại",
         "parts same": "bằng giá trị báo cáo",
         "parts differ": "khác giá trị báo cáo; kết luận theo giá trị báo cáo",
@@ -276,6 +286,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "expected": "expected on the trajectory",
         "source": "Source",
         "seen": "seen in",
+        "members": "Org units counted by",
         "parts": "The org units below, summed",
         "parts same": "equal to the reported value",
         "parts differ": "differs from the reported value; the verdict is on the reported value",
@@ -309,6 +320,26 @@ def _series_lines(
     return lines
 
 
+def _member_lines(case: Explanation, w: dict[str, str], lang: str) -> list[str]:
+    """The members a share counts: each with what its condition reads (at most 40 shown)."""
+    lines: list[str] = []
+    shares = dict.fromkeys(m.share for m in case.members)
+    for share in shares:
+        members = [m for m in case.members if m.share == share]
+        lines.append(f"  {w['members']} {share} ({len(members)}):")
+        for member in members[:40]:
+            values = ", ".join(
+                f"{s.series} = "
+                + (w["missing"] if s.value is None else _bounded(s.value, None, s.bound, lang))
+                for s in member.inputs
+            )
+            name = f" {member.name}" if member.name else ""
+            lines.append(f"    {member.org_unit}{name}: {values}")
+        if len(members) > 40:
+            lines.append(f"    … (+{len(members) - 40})")
+    return lines
+
+
 def explanation_text(case: Explanation, lang: str = "vi") -> str:
     """The explanation for a person, in Vietnamese (``vi``) or English (``en``)."""
     code = "vi" if lang == "vi" else "en"
@@ -326,6 +357,7 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
     lines.append(f"{w['inputs']}:")
     for series in case.inputs:
         lines += _series_lines(series, case, w, code)
+    lines += _member_lines(case, w, code)
     if case.children:
         lines.append(f"{w['children']}:")
         for child in case.children[:30]:

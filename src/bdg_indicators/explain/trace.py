@@ -82,6 +82,17 @@ class ChildValue:
 
 
 @attrs.frozen(kw_only=True)
+class ShareMember:
+    """An org unit a ``share()`` counts, with the series its condition reads there."""
+
+    share: str
+    """The share, as written in the formula."""
+    org_unit: str
+    name: str | None
+    inputs: tuple[SeriesValue, ...]
+
+
+@attrs.frozen(kw_only=True)
 class Progress:
     """Progress toward a milestone still ahead."""
 
@@ -153,6 +164,9 @@ class Explanation:
     changes: tuple[ChangeFigures, ...]
     method: str
     engine: str = ENGINE_VERSION
+    members: tuple[ShareMember, ...] = ()
+    """For a formula with ``share()``: every member org unit it counts below this one, with the
+    series its condition reads (``achieved(...)``: 1, 0 or missing)."""
     parts_value: Fraction | None = None
     """Where the org unit's own reported value stands and its parts also give one: the value of
     its parts, one level down, by the same formula (``None`` elsewhere)."""
@@ -298,6 +312,33 @@ def _parts(cat: Any, per: int) -> list[int]:
         for pid in range(cat.periods.observed)
         if whole.contains(cat.periods.periods[pid]) and cat.periods.periods[pid] != whole
     ]
+
+
+def _members(reader: _Reader, scope: Any, ou: int, per: int) -> tuple[ShareMember, ...]:
+    """The members each share of ``scope`` counts below ``ou`` (itself at the share's level),
+    with their inputs."""
+    cat = reader.cat
+    units = cat.org_units
+    below, queue = [ou], [ou]
+    while queue:
+        children = units.children.get(queue.pop(), ())
+        below += children
+        queue += children
+    tree = units.tree
+    found = []
+    for share in scope.shares:
+        share_scope = cat.scope_id(share.scope)
+        for member in sorted(u for u in below if units.levels[u] == share.level):
+            code = units.codes[member]
+            found.append(
+                ShareMember(
+                    share=share.text,
+                    org_unit=code,
+                    name=tree[code].name if tree is not None else None,
+                    inputs=_inputs(reader, share_scope, member, per),
+                )
+            )
+    return tuple(found)
 
 
 def _inputs(reader: _Reader, scope_id: int, ou: int, per: int) -> tuple[SeriesValue, ...]:
@@ -456,6 +497,7 @@ def trace(
         reason_subject=row["reason_subject"],
         inputs=inputs,
         children=_children(reader, scope_id, ou, per) if summed else (),
+        members=_members(reader, variant.scope, ou, per),
         used=int(row["used"] or 0),
         expected=int(row["expected"] or 0),
         partial=bool(row["partial"]),
