@@ -9,9 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .periods import Period, PeriodKind
-from .rules.comparisons import COMPARATORS
+from .rules.comparisons import COMPARATORS, bounds
 from .spec import (
-    Better,
     Change,
     ChangeKind,
     Comparison,
@@ -289,20 +288,20 @@ def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "
 
 
 def _one_sided(comparison: Comparison, unit: str, lang: str) -> str:
-    """ "khoảng 60% (từ 58% trở lên)": an ``about`` whose excess on one side is welcome."""
-    assert comparison.tolerance is not None
+    """"khoảng 60% (từ 58% trở lên)": an ``about`` whose excess on one side is welcome, with the
+    one end that decides it ([`bounds`][bdg_indicators.rules.comparisons.bounds])."""
     assert isinstance(comparison.threshold.value, Fraction)
-    centre = comparison.threshold.value
-    higher = comparison.welcome is Better.HIGHER
-    end = centre - comparison.tolerance if higher else centre + comparison.tolerance
-    op = ComparisonOp.AT_LEAST if higher else ComparisonOp.AT_MOST
-    about = COMPARATORS[ComparisonOp.ABOUT]
-    side = COMPARATORS[op]
+    (end,) = bounds(comparison) or ()
+    op = next(c.op for c in COMPARATORS.values() if c.mask == end.mask and c.op in _ONE_END)
     code = "vi" if lang == "vi" else "en"
-    shown = format_number(centre, None, lang) + format_unit(unit, lang)
-    bound = format_number(end, None, lang) + format_unit(unit, lang)
+    about, side = COMPARATORS[ComparisonOp.ABOUT], COMPARATORS[op]
+    shown = format_number(comparison.threshold.value, None, lang) + format_unit(unit, lang)
+    bound = format_number(end.threshold, None, lang) + format_unit(unit, lang)
     head = (about.vi if code == "vi" else about.en).split(" (")[0].format(v=shown)
     return f"{head} ({(side.vi if code == 'vi' else side.en).format(v=bound)})"
+
+
+_ONE_END = (ComparisonOp.AT_LEAST, ComparisonOp.AT_MOST)
 
 
 def describe_status(source: Source, lang: str = "vi") -> str:
