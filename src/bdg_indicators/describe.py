@@ -288,7 +288,7 @@ def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "
 
 
 def _one_sided(comparison: Comparison, unit: str, lang: str) -> str:
-    """"khoảng 60% (từ 58% trở lên)": an ``about`` whose excess on one side is welcome, with the
+    """ "khoảng 60% (từ 58% trở lên)": an ``about`` whose excess on one side is welcome, with the
     one end that decides it ([`bounds`][bdg_indicators.rules.comparisons.bounds])."""
     assert isinstance(comparison.threshold.value, Fraction)
     (end,) = bounds(comparison) or ()
