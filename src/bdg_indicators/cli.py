@@ -436,7 +436,11 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
         for c in shown
     ]
     table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
-    first = ("Đơn vị", "Kỳ", "Mục tiêu", "Đạt") if vi else ("Org unit", "Period", "Goal", "Met")
+    first = (
+        ("Đơn vị", "Kỳ", "Mục tiêu", "Chỉ tiêu", "Đạt/đã đánh giá")
+        if vi
+        else ("Org unit", "Period", "Goal", "Targets", "Achieved/assessed")
+    )
     for header in (*first, *words):
         table.add_column(header, justify="left" if header in first[:2] else "right")
     for row in frame.iter_rows(named=True):
@@ -444,6 +448,7 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
             row["org_unit"],
             row["period"],
             row["goal"] or ("Tất cả" if vi else "All"),
+            str(row["targets"]),
             f"{row['achieved']}/{row['assessed']}",
             *(str(row[c]) for c in shown),
             end_section=row["goal"] is None,
