@@ -397,3 +397,51 @@ def test_evaluate_excel_sheet(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert round(json.loads(out)[0]["value"], 1) == 97.2
     code, _, err = run(capsys, *args)  # the first sheet lacks the columns
     assert "error[missing-column]" in err
+
+
+def test_evaluate_table_for_people(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table fits an 80-column terminal (wrapped, not cut), names org units and periods in
+    words, shows only results with a value or a verdict and says how many it left out."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "evaluate", "vn.examples.quang-nam-2023")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Tỉnh" in out
+    assert "│ năm 2023 │" in out  # the period in words, not `2023`
+    assert "so-a" not in out  # names, not codes
+    code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-2020")
+    hidden = next(line for line in out.splitlines() if "--all" in line)
+    count = int(hidden.split()[0])
+    code, everything, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-2020", "--all")
+    assert code == 0
+    assert "--all" not in everything.splitlines()[-1]
+    assert count > 0
+
+
+def test_output_to_a_closed_pipe_and_a_narrow_console() -> None:
+    """`bdg … | head` exits 0 without a traceback; a console that cannot show Vietnamese gets
+    replacement characters and one warning, not an internal error."""
+    import subprocess
+    import sys
+
+    bdg = [sys.executable, "-m", "bdg_indicators"]
+    piped = subprocess.run(
+        f"{' '.join(bdg)} show vn.gender-equality.2011-2020 | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in piped.stderr
+    assert piped.stdout.startswith("Chiến lược")
+    shown = subprocess.run(
+        [*bdg, "evaluate", "vn.examples.ngoc-hoi-literacy-2020"],
+        capture_output=True,
+        env={**__import__("os").environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert shown.returncode == 0
+    assert b"Traceback" not in shown.stderr
+    assert shown.stderr.count(b"PYTHONIOENCODING=utf-8") == 1

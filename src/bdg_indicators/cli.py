@@ -356,6 +356,13 @@ def _finish(result: Any, strict: bool) -> None:
     show_default=True,
 )
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="In the table, every target, org unit and period, also those without a value or "
+    "verdict (by default they are counted under the table, not shown).",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="Count chỉ tiêu instead: per org unit and period, for each goal and the framework, "
@@ -368,6 +375,7 @@ def evaluate(
     targets: tuple[str, ...],
     fmt: str,
     summary: bool,
+    show_all: bool,
     **options: Any,
 ) -> None:
     """Evaluate every target for every org unit and period: value, verdict, change.
@@ -399,7 +407,7 @@ def evaluate(
     elif fmt == "csv":
         _print_csv(result.table.to_polars())
     else:
-        _print_table(result, _json_rows(result), options["lang"])
+        _print_table(result, _json_rows(result), options["lang"], show_all)
     _finish(result, options["strict"])
 
 
@@ -640,14 +648,24 @@ def _shown_value(row: dict[str, Any], lang: str) -> str:
     return prefix + shown + format_unit(row["unit"], lang)
 
 
-def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
+def _with_data(row: dict[str, Any]) -> bool:
+    """Whether a result row has something to show: a value, or a verdict."""
+    return row["_num"] is not None or row["status"] not in ("no_data", "not_applicable")
+
+
+def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: bool = True) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .describe import format_number, level_legend, level_mark
+    from .describe import describe_period, format_number, level_legend, level_mark
+    from .periods import parse_period
     from .rules.statuses import STATUS_WORDS, Status, reason_text
 
     vi = lang == "vi"
+    hidden = 0 if show_all else sum(not _with_data(r) for r in rows)
+    if not show_all:
+        rows = [r for r in rows if _with_data(r)]
+    tree = result.org_units
     table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
     headers = (
         ("Chỉ tiêu", "Đơn vị", "Kỳ", "Giá trị", "Mốc", "Kết luận", "Thay đổi")
@@ -687,13 +705,24 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str) -> None:
             if amount is None
             else f"{'+' if amount >= 0 else ''}{format_number(amount, row['decimals'], lang)}{unit}"
         )
-        table.add_row(
-            row["target"], row["org_unit"], row["period"], value, milestone, status, shown
-        )
-    Console(width=160).print(table)
+        unit_name = row["org_unit"]
+        if tree is not None and row["org_unit"] in tree.org_units:
+            unit_name = tree[row["org_unit"]].name
+        period = describe_period(parse_period(row["period"]), lang)
+        table.add_row(row["target"], unit_name, period, value, milestone, status, shown)
+    console = Console()
+    console.print(table)
+    notes = []
     if unverified:
-        word = "Mốc" if vi else "Milestones"
-        click.echo(f"{word}: {level_legend(lang)}")
+        notes.append(f"{'Mốc' if vi else 'Milestones'}: {level_legend(lang)}")
+    if hidden:
+        notes.append(
+            f"{hidden} kết quả không có số liệu hay kết luận không hiển thị (--all để xem)"
+            if vi
+            else f"{hidden} results without a value or verdict not shown (--all to show them)"
+        )
+    for note in notes:  # wrapped to the terminal like the table
+        console.print(note, markup=False, highlight=False)
 
 
 @cli.command()
@@ -727,12 +756,43 @@ def schema() -> None:
     click.echo(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
 
 
+def _console_encoding() -> None:
+    """A console that cannot show Vietnamese gets "?" for the characters it lacks, and one
+    warning, instead of an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+            if stream is sys.stderr:
+                click.echo(
+                    f"bdg: bảng mã của cửa sổ lệnh ({encoding}) không hiển thị được tiếng Việt; "
+                    "ký tự thiếu được thay bằng '?' (the console's encoding cannot show "
+                    "Vietnamese: set PYTHONIOENCODING=utf-8)",
+                    err=True,
+                )
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no real stdout
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``bdg`` with ``argv`` (default: the process arguments) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _console_encoding()
     try:
         cli.main(args=args, prog_name="bdg", standalone_mode=False)
+    except BrokenPipeError:  # `bdg … | head`: the reader has gone, nothing more to say
+        _quiet_stdout()
+        return 0
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:
@@ -748,6 +808,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _echo_problems(exc.problems)
         return EXIT_INVALID
     except SystemExit as exc:
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):  # click met a closed pipe
+            _quiet_stdout()
+            return 0
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
