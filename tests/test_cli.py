@@ -445,3 +445,17 @@ def test_output_to_a_closed_pipe_and_a_narrow_console() -> None:
     assert shown.returncode == 0
     assert b"Traceback" not in shown.stderr
     assert shown.stderr.count(b"PYTHONIOENCODING=utf-8") == 1
+
+
+def test_show_ids_and_evaluate_own(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bdg show --ids` lists what a data file may name; `bdg evaluate --own` evaluates only
+    the targets a spec sets or overrides (Ngọc Hồi overrides 3.1a and 3.1c, adds its figures)."""
+    code, out, _ = run(capsys, "show", "vn.examples.ngoc-hoi-literacy-2020", "--ids")
+    assert code == 0
+    assert "  literate_level1  (người)  Số người trong độ tuổi đạt chuẩn biết chữ mức độ 1" in out
+    assert "      = literate_level1 / population_literacy_age" in out
+    code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-2020", "--own", "--format", "json")
+    assert code == 0
+    evaluated = {r["target"] for r in json.loads(out)}
+    assert {"3.1a", "3.1c", "bc419.1"} <= evaluated
+    assert "1.1a" not in evaluated  # inherited unchanged from the national spec

@@ -157,13 +157,23 @@ def _levels(spec: Any) -> dict[str, int]:
     help="List only what was not checked against the official text (goals, chỉ tiêu, "
     "milestones), each with its level and note.",
 )
-def show(source: str, lang: str, unverified: bool) -> None:
+@click.option(
+    "--ids",
+    is_flag=True,
+    help="List the ids a data file and a command use: data items (unit, breakdowns and their "
+    "values) and indicators (unit, formula), with their labels.",
+)
+def show(source: str, lang: str, unverified: bool, ids: bool) -> None:
     """Print the goal > chỉ tiêu > milestone tree of a spec as a person reads it, each
     milestone with its verification level and note."""
     from .describe import level_legend
-    from .outline import spec_lines, unverified_lines
+    from .outline import id_lines, spec_lines, unverified_lines
 
     spec = _load(source)
+    if ids:
+        for line in id_lines(spec, lang):
+            click.echo(line)
+        return
     lines = unverified_lines(spec, lang) if unverified else spec_lines(spec, lang)
     for line in lines:
         click.echo(line)
@@ -356,6 +366,11 @@ def _finish(result: Any, strict: bool) -> None:
     show_default=True,
 )
 @click.option(
+    "--own",
+    is_flag=True,
+    help="Only the targets this spec sets or overrides, not those it inherits unchanged.",
+)
+@click.option(
     "--all",
     "show_all",
     is_flag=True,
@@ -376,6 +391,7 @@ def evaluate(
     fmt: str,
     summary: bool,
     show_all: bool,
+    own: bool,
     **options: Any,
 ) -> None:
     """Evaluate every target for every org unit and period: value, verdict, change.
@@ -384,6 +400,11 @@ def evaluate(
     (rows read = used + rejected), before and after the results. Exit status 1 when no row
     could be used (or, with --strict, when any row was rejected).
     """
+    if own:
+        spec = _load(source)
+        targets = (*targets, *(t.id for _, t in spec.targets() if not t.inherited))
+        if not targets:
+            raise click.UsageError(f"{source} sets or overrides no target of its own")
     if summary and targets:  # a chỉ tiêu is counted on all its entries, never some
         targets = _whole_chi_tieu(_load(source), targets)
     result = _evaluate(

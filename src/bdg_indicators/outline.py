@@ -3,7 +3,8 @@ with its verification level and note, and each source with its clause, wording a
 
 [`spec_lines`][bdg_indicators.outline.spec_lines] is what ``bdg show`` prints;
 [`unverified_lines`][bdg_indicators.outline.unverified_lines] lists only what was not checked
-against the official text (``bdg show --unverified``).
+against the official text (``bdg show --unverified``);
+[`id_lines`][bdg_indicators.outline.id_lines] the ids a data file uses (``bdg show --ids``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from .describe import describe_level, describe_milestone, level_mark
 from .spec import Goal, LegalTarget, Milestone, Source, Spec, Target, Verification
 
-__all__ = ["spec_lines", "unverified_lines"]
+__all__ = ["id_lines", "spec_lines", "unverified_lines"]
 
 _WORDS: dict[str, dict[str, Any]] = {
     "vi": {
@@ -186,3 +187,29 @@ def unverified_lines(spec: Spec, lang: str = "vi") -> Iterator[str]:
                 yield f"  {target.id} • {text}{level_mark(level)}  [{describe_level(level, lang)}]"
                 if note:
                     yield f"      {note}"
+
+
+def id_lines(spec: Spec, lang: str = "vi") -> Iterator[str]:
+    """The ids a data file and the commands use: data items with their unit, breakdowns and
+    allowed values, then indicators with their unit and formula; each with its label."""
+    from .describe import format_unit
+
+    vi = lang == "vi"
+    yield f"{spec.title.text(lang)}  [{spec.id}]"
+    yield ""
+    yield "Số liệu báo cáo (data_item):" if vi else "Data items (data_item):"
+    codes = {c.id: c for c in spec.breakdowns}
+    for item in spec.data_items:
+        if item.verdicts_of is not None:  # computed from verdicts, never reported
+            continue
+        unit = format_unit(item.unit, lang).strip() or item.unit
+        yield f"  {item.id}  ({unit})  {item.label.text(lang)}"
+        for name in item.breakdowns:
+            values = ", ".join(c.id for c in codes[name].values) if name in codes else ""
+            yield f"      {name}: {values}"
+    yield ""
+    yield "Chỉ số (indicator):" if vi else "Indicators (indicator):"
+    for indicator in spec.indicators:
+        unit = format_unit(indicator.unit, lang).strip() or indicator.unit
+        yield f"  {indicator.id}  ({unit})  {indicator.label.text(lang)}"
+        yield f"      = {indicator.formula.text}"

@@ -486,6 +486,9 @@ class Target:
     evaluated and shown, never counted as a chỉ tiêu."""
     applies_to: Population | None = None
     """Who the target applies to (``None``: every org unit it has values for)."""
+    inherited: bool = False
+    """Whether it comes unchanged from the spec this one extends (``False``: this spec sets or
+    overrides it)."""
 
     @property
     def legal_id(self) -> str:

@@ -93,6 +93,7 @@ def target(ctx: Context, tid: str, entry: Located) -> Target | None:
         counts_as=doc.counts_as,
         counted=doc.counted is not False,
         applies_to=population(ctx, entry),
+        inherited=entry.doc is not ctx.merged.top.doc,
     )
 
 
