@@ -64,36 +64,39 @@ MAX_DEPTH = 40
 """Deepest nesting of parentheses and operators accepted."""
 FUNCTIONS = ("min", "max", "share", "achieved")
 """The functions a formula may call."""
-_ACHIEVED = "achieved("
+_ACHIEVED, _APPLIES = "achieved(", "applies("
+
+
+def _series_name(prefix: str, target: str) -> str:
+    return f'{prefix}"{target}")'
+
+
+def _series_target(prefix: str, name: str) -> str | None:
+    if name.startswith(prefix) and name.endswith('")'):
+        return name[len(prefix) + 1 : -2]
+    return None
 
 
 def achieved_name(target: str) -> str:
     """The name under which ``achieved("target")`` is referred to: a yes/no series computed from
     the target's verdicts (no data item can have this name)."""
-    return f'{_ACHIEVED}"{target}")'
+    return _series_name(_ACHIEVED, target)
 
 
 def achieved_target(name: str) -> str | None:
     """The target of an ``achieved(...)`` reference name, or ``None`` for other names."""
-    if name.startswith(_ACHIEVED) and name.endswith('")'):
-        return name[len(_ACHIEVED) + 1 : -2]
-    return None
-
-
-_APPLIES = "applies("
+    return _series_target(_ACHIEVED, name)
 
 
 def applies_name(target: str) -> str:
     """The yes/no series of whether a target applies at an org unit and period (its verdict is
     anything but not applicable): ``share(achieved("1.1"), ...)`` counts among those only."""
-    return f'{_APPLIES}"{target}")'
+    return _series_name(_APPLIES, target)
 
 
 def applies_target(name: str) -> str | None:
     """The target of an ``applies(...)`` series name, or ``None`` for other names."""
-    if name.startswith(_APPLIES) and name.endswith('")'):
-        return name[len(_APPLIES) + 1 : -2]
-    return None
+    return _series_target(_APPLIES, name)
 
 
 def _among_applicable(args: tuple[Node, ...], kwargs: tuple[tuple[str, Node | str], ...]) -> Any:

@@ -77,26 +77,24 @@ _LEVEL_WORDS = {
 }
 
 
+def levels_text(levels: tuple[str, ...] | list[str], lang: str = "vi") -> str:
+    """Org-unit levels in words: ``("province", "commune")`` is "tỉnh, xã" ("province, commune")."""
+    return ", ".join(_LEVEL_WORDS[level][0 if lang == "vi" else 1] for level in levels)
+
+
 def _level_lists() -> dict[str, tuple[str, str]]:
     """Every list of levels, in the order of ``LEVELS`` ("province, commune"), in words."""
     from itertools import combinations
 
     names = list(_LEVEL_WORDS)
-    found = {}
-    for size in range(1, len(names) + 1):
-        for chosen in combinations(names, size):
-            vi = ", ".join(_LEVEL_WORDS[n][0] for n in chosen)
-            en = ", ".join(_LEVEL_WORDS[n][1] for n in chosen)
-            found[", ".join(chosen)] = (vi, en)
-    return found
+    return {
+        ", ".join(chosen): (levels_text(chosen, "vi"), levels_text(chosen, "en"))
+        for size in range(1, len(names) + 1)
+        for chosen in combinations(names, size)
+    }
 
 
 _LEVEL_LISTS = _level_lists()
-
-
-def levels_text(levels: tuple[str, ...] | list[str], lang: str = "vi") -> str:
-    """Org-unit levels in words: ``("province", "commune")`` is "tỉnh, xã" ("province, commune")."""
-    return ", ".join(_LEVEL_WORDS[level][0 if lang == "vi" else 1] for level in levels)
 
 
 def _reason(
