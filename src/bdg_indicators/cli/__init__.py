@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import BdgError
+from ..errors import BdgError
 
 __all__ = ["cli", "main"]
 
@@ -49,7 +49,7 @@ def validate(sources: tuple[str, ...], quiet: bool) -> None:
 
     Exit status 0 when every spec is valid (warnings allowed), 1 otherwise.
     """
-    from .loading import validate_spec
+    from ..loading import validate_spec
 
     invalid = 0
     for source in sources:
@@ -66,7 +66,7 @@ def validate(sources: tuple[str, ...], quiet: bool) -> None:
 
 
 def _load(source: str) -> Any:
-    from .loading import load_spec
+    from ..loading import load_spec
 
     return load_spec(source)
 
@@ -83,7 +83,7 @@ def _load(source: str) -> Any:
 def specs(fmt: str) -> None:
     """List the shipped specs: goals, chỉ tiêu (as the document counts them), assessed entries,
     criteria of score rules, and milestones at each verification level."""
-    from .loading import shipped_specs, validate_spec
+    from ..loading import shipped_specs, validate_spec
 
     rows = []
     for shipped in shipped_specs():
@@ -132,7 +132,7 @@ _LEVELS_CAPTION = "milestones: official·secondary·paraphrase·unverified"
 
 def _levels(spec: Any) -> dict[str, int]:
     """The number of milestones (original and amended) at each verification level."""
-    from .spec import Verification
+    from ..spec import Verification
 
     found = dict.fromkeys((v.value for v in Verification), 0)
     for _, target in spec.targets():
@@ -166,8 +166,8 @@ def _levels(spec: Any) -> dict[str, int]:
 def show(source: str, lang: str, unverified: bool, ids: bool) -> None:
     """Print the goal > chỉ tiêu > milestone tree of a spec as a person reads it, each
     milestone with its verification level and note."""
-    from .describe import level_legend
-    from .outline import id_lines, spec_lines, unverified_lines
+    from ..describe import level_legend
+    from ..outline import id_lines, spec_lines, unverified_lines
 
     spec = _load(source)
     if ids:
@@ -187,13 +187,13 @@ def show(source: str, lang: str, unverified: bool, ids: bool) -> None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def diff(child: str, parent: str | None, lang: str) -> None:
     """Show what CHILD changes relative to PARENT (by default, the spec CHILD extends)."""
-    from .specdiff import diff_specs
+    from ..specdiff import diff_specs
 
     child_spec = _load(child)
     parent_id = parent or child_spec.extends
     if parent_id is None:
         raise click.UsageError(f"{child} extends no spec; name the spec to compare with")
-    from .loading import _resolve
+    from ..loading import _resolve
 
     if parent is None and child_spec.extends is not None:
         # resolve relative to the child file, as the loader does
@@ -280,9 +280,9 @@ def _stage(message: str) -> Any:
 
 
 def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
-    from .evaluation import bundled, evaluate
-    from .observations import read_observations
-    from .orgunit_files import load_org_units
+    from ..evaluation import bundled, evaluate
+    from ..observations import read_observations
+    from ..orgunit_files import load_org_units
 
     spec = _load(source)
     tree = load_org_units(options["org_units"]) if options["org_units"] else None
@@ -455,8 +455,8 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .rules.statuses import STATUS_WORDS, Status
-    from .rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
+    from ..rules.statuses import STATUS_WORDS, Status
+    from ..rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
 
     vi = lang == "vi"
     shown = [c for c in COUNTED[1:] if c != UNDETERMINED or frame.get_column(c).sum()]
@@ -528,9 +528,9 @@ def _exact(num: Any, den: Any) -> str | None:
 
 
 def _milestone_json(spec: Any, row: dict[str, Any]) -> dict[str, Any] | None:
-    from .describe import describe_milestone
-    from .periods import parse_period
-    from .spec import Comparison
+    from ..describe import describe_milestone
+    from ..periods import parse_period
+    from ..spec import Comparison
 
     if row["milestone"] is None:
         return None
@@ -641,7 +641,7 @@ def _parts_note(row: dict[str, Any], lang: str) -> str:
     """ "(cấp dưới cộng lại: 97,85%)": the sum of the parts, where it differs from the report."""
     from fractions import Fraction
 
-    from .describe import format_number, format_unit
+    from ..describe import format_number, format_unit
 
     parts = Fraction(*row["_parts"])
     shown = format_number(parts, row["decimals"] + 1, lang) + format_unit(row["unit"], lang)
@@ -651,9 +651,9 @@ def _parts_note(row: dict[str, Any], lang: str) -> str:
 def _shown_value(row: dict[str, Any], lang: str) -> str:
     from fractions import Fraction
 
-    from .describe import display_decimals, format_number, format_unit
-    from .rules.bounds import direction_of, word
-    from .rules.bounds import shown as bounds_shown
+    from ..describe import display_decimals, format_number, format_unit
+    from ..rules.bounds import direction_of, word
+    from ..rules.bounds import shown as bounds_shown
 
     if row["_num"] is None:
         return "—"
@@ -678,9 +678,9 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: b
     from rich.console import Console
     from rich.table import Table
 
-    from .describe import describe_period, format_number, level_legend, level_mark
-    from .periods import parse_period
-    from .rules.statuses import STATUS_WORDS, Status, reason_text
+    from ..describe import describe_period, format_number, level_legend, level_mark
+    from ..periods import parse_period
+    from ..rules.statuses import STATUS_WORDS, Status, reason_text
 
     vi = lang == "vi"
     hidden = 0 if show_all else sum(not _with_data(r) for r in rows)
@@ -758,7 +758,7 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: b
 def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **options: Any) -> None:
     """Explain one result step by step: formula, inputs and their rows, sums, conversion,
     exact and displayed value, milestone, verdict, change and method."""
-    from .explain import explanation_dict, explanation_text
+    from ..explain import explanation_dict, explanation_text
 
     result = _evaluate(source, options, targets=[target])
     case = result.explain(target, org_unit, period)
@@ -772,7 +772,7 @@ def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **op
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors' YAML language server)."""
-    from .schema import spec_json_schema
+    from ..schema import spec_json_schema
 
     click.echo(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
 
@@ -848,3 +848,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return 0
+
+
+# The commands that live in modules of their own register on `cli` when imported.
+from . import report as _report  # noqa: E402
+from . import template as _template  # noqa: E402
+from . import verify as _verify  # noqa: E402

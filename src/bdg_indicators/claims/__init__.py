@@ -1,0 +1,1 @@
+"""Claims: the figures a published report prints, read from a claims file and checked."""

@@ -1,0 +1,1 @@
+"""`bdg report`: the reports officials hand on (terminal, Markdown, HTML, XLSX, CSV, JSON)."""

@@ -1,0 +1,1 @@
+"""`bdg template`: data-entry forms (XLSX, CSV) for the data items of a spec."""

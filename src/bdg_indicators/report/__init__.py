@@ -1,0 +1,1 @@
+"""Reports for people: the appendix table, the summary, charts, in Vietnamese or English."""
