@@ -496,7 +496,7 @@ def test_kon_tum_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None
     assert cli.main(["evaluate", KON_TUM, "--format", "json"]) == 0
     import json
 
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert [r["bound"] for r in rows] == ["below", "below", "below", "below", "about"]
     assert cli.main(["evaluate", KON_TUM, "--format", "csv"]) == 0
     assert ",bound," in capsys.readouterr().out.splitlines()[0]

@@ -222,7 +222,9 @@ def test_evaluate_example_json(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "evaluate", "vn.examples.ngoc-hoi-literacy-2020", "--format", "json"
     )
     assert code == 0
-    rows = json.loads(out)
+    document = json.loads(out)
+    assert set(document) == {"stamp", "results"}
+    rows = document["results"]
     required = {
         "framework",
         "goal",
@@ -299,7 +301,7 @@ def test_evaluate_rejected_rows_on_stderr(
         "json",
     )
     assert "rejected 0" in err
-    assert round(json.loads(out)[0]["value"], 1) == 97.9
+    assert round(json.loads(out)["results"][0]["value"], 1) == 97.9
 
 
 def test_explain_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -394,7 +396,7 @@ def test_evaluate_excel_sheet(capsys: pytest.CaptureFixture[str], tmp_path: Path
     ]
     code, out, err = run(capsys, *args, "--sheet", "So lieu")
     assert code == 0, err
-    assert round(json.loads(out)[0]["value"], 1) == 97.2
+    assert round(json.loads(out)["results"][0]["value"], 1) == 97.2
     code, _, err = run(capsys, *args)  # the first sheet lacks the columns
     assert "error[missing-column]" in err
 
@@ -456,6 +458,6 @@ def test_show_ids_and_evaluate_own(capsys: pytest.CaptureFixture[str]) -> None:
     assert "      = literate_level1 / population_literacy_age" in out
     code, out, _ = run(capsys, "evaluate", "vn.examples.ngoc-hoi-2020", "--own", "--format", "json")
     assert code == 0
-    evaluated = {r["target"] for r in json.loads(out)}
+    evaluated = {r["target"] for r in json.loads(out)["results"]}
     assert {"3.1a", "3.1c", "bc419.1"} <= evaluated
     assert "1.1a" not in evaluated  # inherited unchanged from the national spec

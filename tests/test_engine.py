@@ -4,6 +4,7 @@ results as Polars, integers are wide enough or the evaluation says why."""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -129,10 +130,12 @@ def test_bdg_evaluate_backend_duckdb() -> None:
             text=True,
             encoding="utf-8",
             check=False,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},  # the stamp's time, fixed
         )
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+    assert '"made": "2026-01-01T00:00:00+00:00"' in outputs[0]
 
 
 SPEC = """\

@@ -109,7 +109,7 @@ def evaluate(
         "json",
         *extra,
     )
-    parsed = json.loads(out, parse_constant=_no_constant) if out.strip() else []
+    parsed = json.loads(out, parse_constant=_no_constant)["results"] if out.strip() else []
     return code, {(r["target"], r["org_unit"], r["period"]): r for r in parsed}, err
 
 
@@ -277,6 +277,7 @@ def test_g_a_goal_equal_to_the_base_has_one_answer(files: Path) -> None:
         "json",
     )
     assert json.loads(out)["status"] == "on_track"
+    assert json.loads(out)["stamp"]["spec"]
 
 
 def test_h_json_output_is_valid_json(files: Path) -> None:
@@ -343,7 +344,7 @@ def test_k_nothing_used_is_an_error_and_semicolons_are_read(files: Path) -> None
     )
     assert code == 0
     assert "warning[csv-separator]" in err
-    assert json.loads(out)[0]["value"] == 90
+    assert json.loads(out)["results"][0]["value"] == 90
     bad = files / "bad.csv"
     bad.write_text(HEADER + "nowhere,2020,vaccinated,90\n", encoding="utf-8")
     code, _, err = bdg(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from functools import cache
@@ -18,7 +19,7 @@ from ._compile import Merged, compile_spec, merge
 from ._document import SpecDoc, salvage, structure
 from ._yaml import MAX_BYTES, Document, YamlNumber, decode_text, read_yaml
 from .errors import Location, Problem, SpecError, SpecNotFoundError
-from .spec import Spec
+from .spec import Spec, SpecText
 
 __all__ = [
     "ShippedSpec",
@@ -117,6 +118,7 @@ def _resolve(source: str | os.PathLike[str], relative_to: Path | None = None) ->
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.texts: list[SpecText] = []
 
     def load(
         self,
@@ -161,10 +163,15 @@ class _Loader:
         self.problems.extend(problems)
         if text is None:
             return None
-        return self.load_text(text, display, path.parent, (*chain, resolved))
+        return self.load_text(text, display, path.parent, (*chain, resolved), data)
 
     def load_text(
-        self, text: str, display: str | None, folder: Path | None, chain: tuple[Path, ...]
+        self,
+        text: str,
+        display: str | None,
+        folder: Path | None,
+        chain: tuple[Path, ...],
+        data: bytes | None = None,
     ) -> Merged | None:
         doc = read_yaml(text, display)
         self.problems.extend(doc.problems)
@@ -179,6 +186,8 @@ class _Loader:
             spec_doc, dropped = salvage(doc.value, doc)
             if spec_doc is None:
                 return None
+        digest = hashlib.sha256(text.encode("utf-8") if data is None else data).hexdigest()
+        self.texts.append(SpecText(id=str(spec_doc.id), sha256=digest))
         parent = None
         if spec_doc.extends is not None:
             where = doc.locate(("extends",))
@@ -249,6 +258,7 @@ def _finish(loader: _Loader, merged: Merged | None, source: str) -> ValidationRe
     spec = None
     if merged is not None:
         spec = compile_spec(merged, loader.problems)
+        spec = attrs.evolve(spec, texts=tuple(loader.texts)) if spec is not None else None
     problems = tuple(sorted(loader.problems, key=_order))
     return ValidationReport(
         source=source,

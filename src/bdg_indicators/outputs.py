@@ -9,12 +9,15 @@ Every output that writes CSV or XLSX (reports, data-entry forms) passes its text
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-__all__ = ["FORMULA_STARTS", "safe_cell", "write_atomically"]
+__all__ = ["FORMULA_STARTS", "json_dumps", "safe_cell", "write_atomically"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make Excel or LibreOffice read a cell's text as a formula (OWASP's
@@ -46,7 +49,7 @@ def _temporary_beside(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write`` with a temporary path in ``path``'s folder, then move the file into place:
     a run that fails half-way leaves no half-written file and the old one untouched.
 
@@ -60,3 +63,19 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
         temporary.chmod(0o666 & ~umask)
         temporary.replace(target)
     return target
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_dumps(value: Any) -> str:
+    """Valid JSON (RFC 8259), Vietnamese as is, indented: a number that does not exist (NaN,
+    infinity) is ``null``."""
+    return json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False)

@@ -603,6 +603,16 @@ class RemovedTarget:
     reason: str
 
 
+@attrs.frozen
+class SpecText:
+    """The text a spec was loaded from, by id and SHA-256, so that a result can say exactly
+    which specs made it."""
+
+    id: str
+    sha256: str
+    """SHA-256 of the file's bytes (of the UTF-8 text for a spec given as text)."""
+
+
 @attrs.frozen(kw_only=True)
 class Spec:
     """A framework: its document, data items, indicators, goals and targets."""
@@ -626,6 +636,9 @@ class Spec:
     """Targets of the extended spec removed here."""
     example_data: tuple[str, ...] = ()
     """Example data files shipped with the spec (paths relative to the spec file)."""
+    texts: tuple[SpecText, ...] = attrs.field(default=(), eq=False)
+    """The spec's own text and that of every spec it extends, child first (set by the loader;
+    empty for a spec built in Python)."""
 
     def counts(self) -> Counts:
         """Goals, chỉ tiêu, entries and criteria, as the document counts them."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ..errors import BdgError
+from bdg_indicators.errors import BdgError
 
 __all__ = ["cli", "main"]
 
@@ -49,7 +49,7 @@ def validate(sources: tuple[str, ...], quiet: bool) -> None:
 
     Exit status 0 when every spec is valid (warnings allowed), 1 otherwise.
     """
-    from ..loading import validate_spec
+    from bdg_indicators.loading import validate_spec
 
     invalid = 0
     for source in sources:
@@ -66,7 +66,7 @@ def validate(sources: tuple[str, ...], quiet: bool) -> None:
 
 
 def _load(source: str) -> Any:
-    from ..loading import load_spec
+    from bdg_indicators.loading import load_spec
 
     return load_spec(source)
 
@@ -83,7 +83,7 @@ def _load(source: str) -> Any:
 def specs(fmt: str) -> None:
     """List the shipped specs: goals, chỉ tiêu (as the document counts them), assessed entries,
     criteria of score rules, and milestones at each verification level."""
-    from ..loading import shipped_specs, validate_spec
+    from bdg_indicators.loading import shipped_specs, validate_spec
 
     rows = []
     for shipped in shipped_specs():
@@ -132,7 +132,7 @@ _LEVELS_CAPTION = "milestones: official·secondary·paraphrase·unverified"
 
 def _levels(spec: Any) -> dict[str, int]:
     """The number of milestones (original and amended) at each verification level."""
-    from ..spec import Verification
+    from bdg_indicators.spec import Verification
 
     found = dict.fromkeys((v.value for v in Verification), 0)
     for _, target in spec.targets():
@@ -166,8 +166,8 @@ def _levels(spec: Any) -> dict[str, int]:
 def show(source: str, lang: str, unverified: bool, ids: bool) -> None:
     """Print the goal > chỉ tiêu > milestone tree of a spec as a person reads it, each
     milestone with its verification level and note."""
-    from ..describe import level_legend
-    from ..outline import id_lines, spec_lines, unverified_lines
+    from bdg_indicators.describe import level_legend
+    from bdg_indicators.outline import id_lines, spec_lines, unverified_lines
 
     spec = _load(source)
     if ids:
@@ -187,13 +187,13 @@ def show(source: str, lang: str, unverified: bool, ids: bool) -> None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def diff(child: str, parent: str | None, lang: str) -> None:
     """Show what CHILD changes relative to PARENT (by default, the spec CHILD extends)."""
-    from ..specdiff import diff_specs
+    from bdg_indicators.specdiff import diff_specs
 
     child_spec = _load(child)
     parent_id = parent or child_spec.extends
     if parent_id is None:
         raise click.UsageError(f"{child} extends no spec; name the spec to compare with")
-    from ..loading import _resolve
+    from bdg_indicators.loading import _resolve
 
     if parent is None and child_spec.extends is not None:
         # resolve relative to the child file, as the loader does
@@ -280,9 +280,9 @@ def _stage(message: str) -> Any:
 
 
 def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
-    from ..evaluation import bundled, evaluate
-    from ..observations import read_observations
-    from ..orgunit_files import load_org_units
+    from bdg_indicators.evaluation import bundled, evaluate
+    from bdg_indicators.observations import read_observations
+    from bdg_indicators.orgunit_files import load_org_units
 
     spec = _load(source)
     tree = load_org_units(options["org_units"]) if options["org_units"] else None
@@ -423,12 +423,14 @@ def evaluate(
     if summary:
         _print_summary(result, fmt, options["lang"])
     elif fmt == "json":
-        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in _json_rows(result)]
-        click.echo(_json(rows))
+        from bdg_indicators.report.records import records
+        from bdg_indicators.stamp import stamp_of
+
+        click.echo(_json({"stamp": stamp_of(result).to_dict(), "results": records(result)}))
     elif fmt == "csv":
         _print_csv(result.table.to_polars())
     else:
-        _print_table(result, _json_rows(result), options["lang"], show_all)
+        _print_table(result, options["lang"], show_all)
     _finish(result, options["strict"])
 
 
@@ -447,7 +449,9 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
     """The x/y count of chỉ tiêu per org unit and period, per goal and for the framework."""
     frame = result.summary().to_polars()
     if fmt == "json":
-        click.echo(_json(frame.to_dicts()))
+        from bdg_indicators.stamp import stamp_of
+
+        click.echo(_json({"stamp": stamp_of(result).to_dict(), "summary": frame.to_dicts()}))
         return
     if fmt == "csv":
         _print_csv(frame)
@@ -455,8 +459,8 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..rules.statuses import STATUS_WORDS, Status
-    from ..rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
+    from bdg_indicators.rules.statuses import STATUS_WORDS, Status
+    from bdg_indicators.rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
 
     vi = lang == "vi"
     shown = [c for c in COUNTED[1:] if c != UNDETERMINED or frame.get_column(c).sum()]
@@ -487,19 +491,9 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
 
 def _json(value: Any) -> str:
     """Valid JSON (RFC 8259): a number that does not exist is null."""
-    return json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False)
+    from bdg_indicators.outputs import json_dumps
 
-
-def _finite(value: Any) -> Any:
-    import math
-
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    return json_dumps(value)
 
 
 def _print_csv(flat: Any) -> None:
@@ -516,177 +510,25 @@ def _print_csv(flat: Any) -> None:
     click.echo(buffer.getvalue(), nl=False)
 
 
-def _exact(num: Any, den: Any) -> str | None:
-    from fractions import Fraction
-
-    if num is None or den is None:
-        return None
-    value = Fraction(int(num), int(den))
-    return (
-        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    )
-
-
-def _milestone_json(spec: Any, row: dict[str, Any]) -> dict[str, Any] | None:
-    from ..describe import describe_milestone
-    from ..periods import parse_period
-    from ..spec import Comparison
-
-    if row["milestone"] is None:
-        return None
-    target = spec.target(row["target"])
-    indicator = spec.indicator(row["indicator"])
-    m = target.milestones_at(parse_period(row["period"]))[row["milestone"]]
-    condition = m.condition
-    return {
-        "when": m.when.kind.value,
-        "period": str(m.when.period),
-        "until": str(m.when.until) if m.when.until else None,
-        "comparison": condition.op.value
-        if isinstance(condition, Comparison)
-        else f"{condition.direction.value}_by",
-        "value": row["threshold"],
-        "due": row["due"],
-        "text": describe_milestone(m, indicator, "en"),
-        "text_vi": describe_milestone(m, indicator, "vi"),
-    }
-
-
-def _change_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "previous": {
-            "period": row["previous_period"],
-            "value": row["previous_value"],
-            "absolute": row["change_previous"],
-            "relative_pct": row["change_previous_pct"],
-        },
-        "previous_year": {
-            "period": row["previous_year_period"],
-            "value": row["previous_year_value"],
-            "absolute": row["change_previous_year"],
-            "relative_pct": row["change_previous_year_pct"],
-        },
-        "base": {
-            "period": row["base_period"],
-            "value": row["base_value"],
-            "absolute": row["change_base"],
-            "relative_pct": row["change_base_pct"],
-            "annual_rate_pct": row["annual_rate_pct"],
-        },
-        "absolute_unit": "percentage_point" if row["unit"] == "percent" else row["unit"],
-    }
-
-
-_PLAIN = (
-    "framework",
-    "goal",
-    "target",
-    "indicator",
-    "org_unit",
-    "period",
-    "value",
-    "bound",
-    "unit",
-    "decimals",
-    "status",
-    "reason_code",
-    "reason_subject",
-    "reason",
-    "partial",
-    "value_from",
-)
-
-
-def _json_rows(result: Any) -> list[dict[str, Any]]:
-    """The machine interface of `bdg evaluate`: stable English keys and status codes."""
-    rows = []
-    for row in result.to_dicts():
-        rows.append(
-            {
-                **{key: row[key] for key in _PLAIN},
-                "value_exact": _exact(row["value_num"], row["value_den"]),
-                "coverage": {"used": row["coverage_used"], "expected": row["coverage_expected"]},
-                "parts": None
-                if row["parts_num"] is None
-                else {
-                    "value": row["parts_value"],
-                    "value_exact": _exact(row["parts_num"], row["parts_den"]),
-                    "differ": row["parts_differ"],
-                },
-                "milestone": _milestone_json(result.spec, row),
-                "progress": {
-                    "method": row["progress_method"],
-                    "expected": row["expected"],
-                    "value": row["progress_value"],
-                    "category": row["progress_category"],
-                    "note": row["progress_note"],
-                    "baseline_period": row["baseline_period"],
-                    "baseline_value": row["baseline_value"],
-                },
-                "change": _change_json(row),
-                "attainment_pct": row["attainment_pct"],
-                "margin": row["margin"],
-                "verification": row["verification"],
-                "_num": row["value_num"],
-                "_den": row["value_den"],
-                "_parts": None
-                if row["parts_num"] is None
-                else (int(row["parts_num"]), int(row["parts_den"])),
-            }
-        )
-    return rows
-
-
-def _parts_note(row: dict[str, Any], lang: str) -> str:
-    """ "(cấp dưới cộng lại: 97,85%)": the sum of the parts, where it differs from the report."""
-    from fractions import Fraction
-
-    from ..describe import format_number, format_unit
-
-    parts = Fraction(*row["_parts"])
-    shown = format_number(parts, row["decimals"] + 1, lang) + format_unit(row["unit"], lang)
-    return f" ({'cấp dưới cộng lại' if lang == 'vi' else 'sum of the parts'}: {shown})"
-
-
-def _shown_value(row: dict[str, Any], lang: str) -> str:
-    from fractions import Fraction
-
-    from ..describe import display_decimals, format_number, format_unit
-    from ..rules.bounds import direction_of, word
-    from ..rules.bounds import shown as bounds_shown
-
-    if row["_num"] is None:
-        return "—"
-    value = Fraction(int(row["_num"]), int(row["_den"]))
-    milestone = row["milestone"]
-    threshold = None
-    if milestone is not None and milestone["value"] is not None:
-        threshold = Fraction(milestone["value"]).limit_denominator(10**9)
-    decimals = display_decimals(value, threshold, row["decimals"])
-    bits = direction_of(row["bound"])
-    shown = format_number(bounds_shown(value, decimals, bits), decimals, lang)
-    prefix = f"{word(bits, lang)} " if bits else ""  # "tối đa 13,9%": true of every value allowed
-    return prefix + shown + format_unit(row["unit"], lang)
-
-
-def _with_data(row: dict[str, Any]) -> bool:
-    """Whether a result row has something to show: a value, or a verdict."""
-    return row["_num"] is not None or row["status"] not in ("no_data", "not_applicable")
-
-
-def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: bool = True) -> None:
+def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..describe import describe_period, format_number, level_legend, level_mark
-    from ..periods import parse_period
-    from ..rules.statuses import STATUS_WORDS, Status, reason_text
+    from bdg_indicators.describe import describe_period, level_legend, level_mark
+    from bdg_indicators.periods import parse_period
+    from bdg_indicators.report.records import (
+        change_text,
+        milestone_text,
+        value_text,
+        verdict_text,
+        with_data,
+    )
 
     vi = lang == "vi"
-    hidden = 0 if show_all else sum(not _with_data(r) for r in rows)
+    rows = result.to_dicts()
+    hidden = 0 if show_all else sum(not with_data(r) for r in rows)
     if not show_all:
-        rows = [r for r in rows if _with_data(r)]
-    tree = result.org_units
+        rows = [r for r in rows if with_data(r)]
     table = Table(title=f"{result.spec.title.text(lang)} [{result.spec.id}]")
     headers = (
         ("Chỉ tiêu", "Đơn vị", "Kỳ", "Giá trị", "Mốc", "Kết luận", "Thay đổi")
@@ -694,47 +536,21 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: b
         else ("Target", "Org unit", "Period", "Value", "Milestone", "Verdict", "Change")
     )
     for header in headers:
-        table.add_column(header)
-    unverified = False
+        table.add_column(header, overflow="fold")
     for row in rows:
-        value = _shown_value(row, lang)
-        if row["partial"]:
-            coverage = row["coverage"]
-            value += (
-                f" ({'một phần' if vi else 'partial'} {coverage['used']}/{coverage['expected']})"
-            )
-        if row["parts"] is not None and row["parts"]["differ"]:
-            value += _parts_note(row, lang)
-        milestone = ""
-        if row["milestone"]:
-            milestone = row["milestone"]["text_vi" if vi else "text"]
-            if level_mark(row["verification"]):
-                milestone += level_mark(row["verification"])
-                unverified = True
-        status = STATUS_WORDS[lang][Status(row["status"])]
-        if row["reason_code"] and row["status"] in ("no_data", "not_applicable"):
-            status += f" ({reason_text(row['reason_code'], row['reason_subject'], lang)})"
-        change = (
-            row["change"]["base"]
-            if row["change"]["base"]["absolute"] is not None
-            else row["change"]["previous"]
+        table.add_row(
+            row["target"],
+            _unit_name(result, row["org_unit"]),
+            describe_period(parse_period(row["period"]), lang),
+            value_text(row, lang),
+            milestone_text(result, row, lang),
+            verdict_text(row, lang),
+            change_text(row, lang),
         )
-        unit = (" điểm %" if vi else " pp") if row["unit"] == "percent" else ""
-        amount = change["absolute"]
-        shown = (
-            ""
-            if amount is None
-            else f"{'+' if amount >= 0 else ''}{format_number(amount, row['decimals'], lang)}{unit}"
-        )
-        unit_name = row["org_unit"]
-        if tree is not None and row["org_unit"] in tree.org_units:
-            unit_name = tree[row["org_unit"]].name
-        period = describe_period(parse_period(row["period"]), lang)
-        table.add_row(row["target"], unit_name, period, value, milestone, status, shown)
     console = Console()
     console.print(table)
     notes = []
-    if unverified:
+    if any(level_mark(r["verification"]) for r in rows if r["milestone"] is not None):
         notes.append(f"{'Mốc' if vi else 'Milestones'}: {level_legend(lang)}")
     if hidden:
         notes.append(
@@ -744,6 +560,11 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: b
         )
     for note in notes:  # wrapped to the terminal like the table
         console.print(note, markup=False, highlight=False)
+
+
+def _unit_name(result: Any, code: str) -> str:
+    tree = result.org_units
+    return tree[code].name if tree is not None and code in tree.org_units else code
 
 
 @cli.command()
@@ -758,12 +579,14 @@ def _print_table(result: Any, rows: list[dict[str, Any]], lang: str, show_all: b
 def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **options: Any) -> None:
     """Explain one result step by step: formula, inputs and their rows, sums, conversion,
     exact and displayed value, milestone, verdict, change and method."""
-    from ..explain import explanation_dict, explanation_text
+    from bdg_indicators.explain import explanation_dict, explanation_text
 
     result = _evaluate(source, options, targets=[target])
     case = result.explain(target, org_unit, period)
     if fmt == "json":
-        click.echo(_json(explanation_dict(case)))
+        from bdg_indicators.stamp import stamp_of
+
+        click.echo(_json({"stamp": stamp_of(result).to_dict(), **explanation_dict(case)}))
     else:
         click.echo(explanation_text(case, options["lang"]))
     _finish(result, options["strict"])
@@ -772,7 +595,7 @@ def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **op
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format (for editors' YAML language server)."""
-    from ..schema import spec_json_schema
+    from bdg_indicators.schema import spec_json_schema
 
     click.echo(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
 
@@ -851,6 +674,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # The commands that live in modules of their own register on `cli` when imported.
-from . import report as _report  # noqa: E402
-from . import template as _template  # noqa: E402
-from . import verify as _verify  # noqa: E402
+from . import report as _report  # noqa: E402, F401
+from . import template as _template  # noqa: E402, F401
+from . import verify as _verify  # noqa: E402, F401

@@ -80,6 +80,9 @@ class Observations:
     """Data rows read from all sources."""
     tree: OrgUnitTree | None = None
     """The org-unit tree the codes were checked against, if any."""
+    digests: tuple[str | None, ...] = ()
+    """SHA-256 of each file of ``files`` (``None`` for a dataframe), for reproducibility
+    stamps."""
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -189,6 +192,7 @@ def read_observations(
     checker = Checker(spec=spec, org_units=org_units, locale=locale, org_unit_codes=units)
     frames: list[pl.DataFrame] = []
     files: list[str] = []
+    digests: list[str | None] = []
     rows_read = readable = 0
     for source in _sources(sources):
         read = read_source(source, sheet)
@@ -198,6 +202,7 @@ def read_observations(
         readable += 1
         rows_read += read.frame.height
         files.append(read.name)
+        digests.append(_digest(source))
         if checker.columns_missing(read.frame, read.name):
             for index in range(read.frame.height):  # every row is rejected with its table
                 checker.rejected.append(
@@ -211,7 +216,17 @@ def read_observations(
         frames.append(checker.check(read.frame, len(files) - 1, read.name, read.first_row))
     if not readable:
         raise ObservationError(checker.notes)
-    return _assemble(spec, checker, frames, files, rows_read)
+    return attrs.evolve(_assemble(spec, checker, frames, files, rows_read), digests=tuple(digests))
+
+
+def _digest(source: Any) -> str | None:
+    """SHA-256 of a source file's bytes, ``None`` for a dataframe."""
+    import hashlib
+
+    if not isinstance(source, str | os.PathLike):
+        return None
+    with open(source, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _assemble(
