@@ -245,7 +245,7 @@ def test_evaluate_example_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert first["milestone"]["comparison"] == "at_least"
     assert first["milestone"]["period"] == "2020"
     assert first["change"]["absolute_unit"] == "percentage_point"
-    assert "rows read 4 = used 4 + rejected 0" in err
+    assert "đọc 4 dòng = dùng 4 + loại 0" in err
 
 
 def test_evaluate_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
@@ -288,7 +288,7 @@ def test_evaluate_rejected_rows_on_stderr(
     )
     assert code == 0
     assert f"{path}:2:4: error[ambiguous-number]" in err
-    assert "rows read 2 = used 1 + rejected 1" in err
+    assert "đọc 2 dòng = dùng 1 + loại 1" in err
     code, out, err = run(
         capsys,
         "evaluate",
@@ -300,7 +300,7 @@ def test_evaluate_rejected_rows_on_stderr(
         "--format",
         "json",
     )
-    assert "rejected 0" in err
+    assert "loại 0" in err
     assert round(json.loads(out)["results"][0]["value"], 1) == 97.9
 
 

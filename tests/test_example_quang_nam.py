@@ -161,7 +161,7 @@ def test_cli_summary(capsys: pytest.CaptureFixture[str], result: bdg.EvaluationR
     code = cli.main(["evaluate", QNA, "--summary"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "+ rejected 0" in err
+    assert "+ loại 0" in err
     summary = result.summary().to_polars()
     (framework,) = summary.filter(
         (summary["org_unit"] == PROVINCE) & (summary["period"] == YEAR) & summary["goal"].is_null()

@@ -66,7 +66,7 @@ def test_example_validates_and_evaluates(capsys: pytest.CaptureFixture[str], spe
     assert (code, out) == (0, "")
     code, out, err = run(capsys, "evaluate", spec_id)
     assert code == 0, err
-    assert "+ rejected 0" in err
+    assert "+ loại 0" in err
 
 
 # ---- Thừa Thiên Huế, scheme 2016-2020 (seed 001)

@@ -195,7 +195,7 @@ def test_c_org_units_without_the_attribute_are_reported(files: Path) -> None:
     assert bo_y["reason"] == "the attribute `commune_group` is not recorded for this org unit"
     code, result, err = evaluate(files, rows, "--target", "c")
     assert code == 0
-    assert "no results" not in err
+    assert "không có kết quả" not in err
     assert {r["reason_code"] for r in result.values()} == {"attribute-unknown"}
 
 
@@ -318,7 +318,7 @@ def test_j_hints_for_unknown_codes_once_per_distinct_value(files: Path) -> None:
     assert code == 0
     assert err.count("error[unknown-org-unit]") == 4000
     assert err.count("did you mean `plei-kan`?") == 4000
-    assert "rows read 4,002 = used 2 + rejected 4,000" in err
+    assert "đọc 4.002 dòng = dùng 2 + loại 4.000" in err
     assert result[("a", "plei-kan", "2020")]["value"] == 90
 
 
@@ -356,7 +356,7 @@ def test_k_nothing_used_is_an_error_and_semicolons_are_read(files: Path) -> None
         str(files / "org-units.yaml"),
     )
     assert code == 1
-    assert "no data row could be used" in err
+    assert "không dùng được dòng số liệu nào" in err
     mixed = files / "mixed.csv"
     mixed.write_text(
         HEADER + "plei-kan,2020,vaccinated,90\nplei-kan,2020,children,100\n"
@@ -367,7 +367,7 @@ def test_k_nothing_used_is_an_error_and_semicolons_are_read(files: Path) -> None
         "evaluate", str(files / "spec.yaml"), "--data", str(mixed), "--target", "a"
     )
     assert code == 0
-    assert err.count("rows read 3 = used 2 + rejected 1") == 2  # before and after the results
+    assert err.count("đọc 3 dòng = dùng 2 + loại 1") == 2  # before and after the results
     code, _, err = bdg(
         "evaluate", str(files / "spec.yaml"), "--data", str(mixed), "--target", "a", "--strict"
     )

@@ -286,7 +286,8 @@ def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
 
     spec = _load(source)
     tree = load_org_units(options["org_units"]) if options["org_units"] else None
-    with _stage("Reading observations…"):
+    vi = options["lang"] == "vi"
+    with _stage("Đang đọc số liệu…" if vi else "Reading observations…"):
         if options["data"]:
             observations = read_observations(
                 list(options["data"]),
@@ -297,18 +298,22 @@ def _evaluate(source: str, options: dict[str, Any], **filters: Any) -> Any:
             )
         else:
             observations, tree = bundled(spec, tree, options["locale"])
-    _report_rejections(observations)
+    _report_rejections(observations, options["lang"])
     if observations.rows_used == 0:
-        click.echo(
-            "no data row could be used: every row was rejected (see above)"
-            if observations.rows_read
-            else "the data has no rows",
-            err=True,
-        )
+        if observations.rows_read:
+            message = (
+                "không dùng được dòng số liệu nào: mọi dòng đều bị loại (xem ở trên)"
+                if vi
+                else "no data row could be used: every row was rejected (see above)"
+            )
+        else:
+            message = "số liệu không có dòng nào" if vi else "the data has no rows"
+        click.echo(message, err=True)
         raise SystemExit(EXIT_INVALID)
     if options["backend"] == "duckdb":
         _need_duckdb()
-    with _stage(f"Evaluating {observations.rows_used:,} observations…"):
+    used = _number(observations.rows_used, options["lang"])
+    with _stage(f"Đang tính trên {used} dòng số liệu…" if vi else f"Evaluating {used} rows…"):
         return evaluate(
             spec,
             observations,
@@ -329,26 +334,42 @@ def _need_duckdb() -> None:
         )
 
 
-def _counts(observations: Any) -> str:
-    return (
-        f"rows read {observations.rows_read:,} = used {observations.rows_used:,} + rejected "
-        f"{observations.rows_rejected:,}"
+def _number(count: int, lang: str) -> str:
+    from bdg_indicators.describe import format_number
+
+    return format_number(count, 0, lang)
+
+
+def _counts(observations: Any, lang: str = "vi") -> str:
+    """Every data row accounted for: read = used + rejected."""
+    read, used, rejected = (
+        _number(n, lang)
+        for n in (observations.rows_read, observations.rows_used, observations.rows_rejected)
     )
+    if lang == "vi":
+        return f"đọc {read} dòng = dùng {used} + loại {rejected}"
+    return f"rows read {read} = used {used} + rejected {rejected}"
 
 
-def _report_rejections(observations: Any) -> None:
+def _report_rejections(observations: Any, lang: str = "vi") -> None:
     for problem in observations.problems:
         click.echo(str(problem), err=True)
-    click.echo(_counts(observations), err=True)
+    click.echo(_counts(observations, lang), err=True)
 
 
-def _finish(result: Any, strict: bool) -> None:
+def _finish(result: Any, strict: bool, lang: str = "vi") -> None:
     """The counts again after the results, and the exit status."""
     obs = result.observations
     if obs.rows_rejected:
-        click.echo(_counts(obs), err=True)
+        click.echo(_counts(obs, lang), err=True)
     if strict and obs.rows_rejected:
-        click.echo(f"--strict: {obs.rows_rejected:,} row(s) rejected", err=True)
+        rejected = _number(obs.rows_rejected, lang)
+        click.echo(
+            f"--strict: {rejected} dòng bị loại"
+            if lang == "vi"
+            else f"--strict: {rejected} row(s) rejected",
+            err=True,
+        )
         raise SystemExit(EXIT_INVALID)
 
 
@@ -416,8 +437,12 @@ def evaluate(
     )
     if len(result) == 0:
         click.echo(
-            "no results: no observation matches a series the targets need (breakdown totals are "
-            "rows with blank breakdown columns; check data item ids, periods and --org-units)",
+            "không có kết quả: không dòng số liệu nào khớp với chuỗi số liệu các chỉ tiêu cần "
+            "(dòng tổng của một phân tổ để trống cột phân tổ; kiểm tra mã mục số liệu, kỳ và "
+            "--org-units)"
+            if options["lang"] == "vi"
+            else "no results: no observation matches a series the targets need (breakdown totals "
+            "are rows with blank breakdown columns; check data item ids, periods and --org-units)",
             err=True,
         )
     if summary:
@@ -431,7 +456,7 @@ def evaluate(
         _print_csv(result.table.to_polars())
     else:
         _print_table(result, options["lang"], show_all)
-    _finish(result, options["strict"])
+    _finish(result, options["strict"], options["lang"])
 
 
 def _whole_chi_tieu(spec: Any, targets: tuple[str, ...]) -> tuple[str, ...]:
@@ -589,7 +614,7 @@ def explain(source: str, target: str, org_unit: str, period: str, fmt: str, **op
         click.echo(_json({"stamp": stamp_of(result).to_dict(), **explanation_dict(case)}))
     else:
         click.echo(explanation_text(case, options["lang"]))
-    _finish(result, options["strict"])
+    _finish(result, options["strict"], options["lang"])
 
 
 @cli.command()

@@ -90,7 +90,7 @@ def report(
         )
         raise SystemExit(1)
     _write(made, result, fmt, out)
-    _finish(result, options["strict"])
+    _finish(result, options["strict"], options["lang"])
 
 
 def _write(made: Any, result: Any, fmt: str, out: str) -> None:

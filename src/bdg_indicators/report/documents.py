@@ -126,7 +126,8 @@ def _csv_headers(report: Report) -> tuple[str, ...]:
 
 def csv_text(report: Report) -> str:
     """The appendix table as CSV, headers and verdicts in the report's language, with a
-    byte-order mark; every text cell neutralised against formula injection."""
+    byte-order mark; after a blank row, the stamp as (label, text) rows. Every text cell is
+    neutralised against formula injection."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_csv_headers(report))
@@ -147,6 +148,9 @@ def csv_text(report: Report) -> str:
                     line.verdict,
                 )
                 writer.writerow(safe_cell(c) for c in cells)
+    writer.writerow(())  # a blank row, then the stamp: what made these figures
+    for label, text in report.stamp.lines(report.lang):
+        writer.writerow((safe_cell(label), safe_cell(text)))
     return "\ufeff" + buffer.getvalue()
 
 
