@@ -6,6 +6,7 @@ English way (``97.9``; ``17,101``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from .periods import Period, PeriodKind
@@ -13,6 +14,7 @@ from .rules.comparisons import COMPARATORS, bounds
 from .spec import (
     Change,
     ChangeKind,
+    CodeList,
     Comparison,
     ComparisonOp,
     Direction,
@@ -185,7 +187,9 @@ def format_unit(unit: str, lang: str = "vi") -> str:
     return " " + unit.replace("_", " ")
 
 
-def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
+def _threshold(
+    threshold: Threshold, unit: str, lang: str, attributes: Sequence[CodeList] = ()
+) -> str:
     if isinstance(threshold.value, bool):
         words = {"vi": ("có (đã thực hiện)", "không"), "en": ("yes (in place)", "no")}[
             "vi" if lang == "vi" else "en"
@@ -193,21 +197,30 @@ def _threshold(threshold: Threshold, unit: str, lang: str) -> str:
         return words[0] if threshold.value else words[1]
     if threshold.value is not None:
         return format_number(threshold.value, None, lang) + format_unit(unit, lang)
-    parts = [f"{key}: {format_number(value, None, lang)}" for key, value in threshold.by_value]
+    codes = next((a for a in attributes if a.id == threshold.attribute), None)
+    labels = {c.id: c.label.text(lang) for c in codes.values} if codes else {}
+    parts = [
+        f"{labels.get(key, key)}: {format_number(value, None, lang)}"
+        for key, value in threshold.by_value
+    ]
     if threshold.default is not None:
         other = "còn lại" if lang == "vi" else "other"
         parts.append(f"{other}: {format_number(threshold.default, None, lang)}")
-    return f"[{threshold.attribute}] " + "; ".join(parts) + format_unit(unit, lang)
+    name = codes.label.text(lang) if codes else threshold.attribute
+    by = "mức theo" if lang == "vi" else "the value by"
+    return f"{by} {name} (" + "; ".join(parts) + ")" + format_unit(unit, lang)
 
 
-def _comparison(comparison: Comparison, unit: str, lang: str) -> str:
+def _comparison(
+    comparison: Comparison, unit: str, lang: str, attributes: Sequence[CodeList] = ()
+) -> str:
     if comparison.welcome is not None and comparison.tolerance is not None:
         return _one_sided(comparison, unit, lang)
     comparator = COMPARATORS[comparison.op]
     template = comparator.vi if lang == "vi" else comparator.en
     return template.format(
-        v=_threshold(comparison.threshold, unit, lang),
-        u=_threshold(comparison.upper, unit, lang) if comparison.upper else "",
+        v=_threshold(comparison.threshold, unit, lang, attributes),
+        u=_threshold(comparison.upper, unit, lang, attributes) if comparison.upper else "",
         t=format_number(comparison.tolerance, None, lang) + format_unit(unit, lang)
         if comparison.tolerance is not None
         else "",
@@ -270,8 +283,15 @@ def describe_period(period: Period, lang: str = "vi") -> str:
     return f"{'năm ' if vi else ''}{year}"
 
 
-def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "vi") -> str:
-    """One line for a milestone, e.g. ``đến 2020: từ 95% trở lên``."""
+def describe_milestone(
+    milestone: Milestone,
+    indicator: Indicator,
+    lang: str = "vi",
+    attributes: Sequence[CodeList] = (),
+) -> str:
+    """One line for a milestone, e.g. ``đến 2020: từ 95% trở lên``; a threshold that depends on
+    an org-unit attribute is named by the labels of ``attributes`` (the spec's), e.g. ``theo
+    Loại xã (Phường, thị trấn: 900; còn lại: 850)``."""
     code = "vi" if lang == "vi" else "en"
     when = _WHEN[code][milestone.when.kind].format(p=describe_period(milestone.when.period, code))
     if milestone.when.until is not None:
@@ -280,7 +300,7 @@ def describe_milestone(milestone: Milestone, indicator: Indicator, lang: str = "
     if isinstance(milestone.condition, Change):
         condition = _change(milestone.condition, indicator, code)
     else:
-        condition = _comparison(milestone.condition, indicator.unit, code)
+        condition = _comparison(milestone.condition, indicator.unit, code, attributes)
     if milestone.each_criterion is not None:
         each = _comparison(milestone.each_criterion, "point", code)
         condition += ("; mỗi tiêu chí " if code == "vi" else "; each criterion ") + each

@@ -113,9 +113,11 @@ def _entry_lines(spec: Spec, target: Target, lang: str, indent: str, word: str) 
     if target.applies_to is not None:
         yield f"{indent}  {_population(spec, target, lang)}"
     for milestone in target.milestones_in_force:
-        yield from _milestone_lines(target, milestone, indicator, lang, indent + "  ")
+        yield from _milestone_lines(spec, target, milestone, indicator, lang, indent + "  ")
     if target.amendments and target.milestones:
-        original = "; ".join(describe_milestone(m, indicator, lang) for m in target.milestones)
+        original = "; ".join(
+            describe_milestone(m, indicator, lang, spec.attributes) for m in target.milestones
+        )
         yield f"{indent}  ({_w(lang)['before']}: {original})"
     yield from _source_lines(source, lang, indent + "  ")
 
@@ -142,13 +144,13 @@ def _population(spec: Spec, target: Target, lang: str) -> str:
 
 
 def _milestone_lines(
-    target: Target, milestone: Milestone, indicator: object, lang: str, indent: str
+    spec: Spec, target: Target, milestone: Milestone, indicator: object, lang: str, indent: str
 ) -> Iterator[str]:
     from .spec import Indicator
 
     assert isinstance(indicator, Indicator)
     level = target.verification_of(milestone)
-    text = describe_milestone(milestone, indicator, lang)
+    text = describe_milestone(milestone, indicator, lang, spec.attributes)
     yield f"{indent}• {text}{level_mark(level)}  [{describe_level(level, lang)}]"
     if milestone.note:
         yield f"{indent}  ({milestone.note})"
@@ -182,7 +184,7 @@ def unverified_lines(spec: Spec, lang: str = "vi") -> Iterator[str]:
                 level = target.verification_of(milestone)
                 if level is Verification.OFFICIAL:
                     continue
-                text = describe_milestone(milestone, indicator, lang)
+                text = describe_milestone(milestone, indicator, lang, spec.attributes)
                 note = milestone.note or target.source_of(milestone).note or ""
                 yield f"  {target.id} • {text}{level_mark(level)}  [{describe_level(level, lang)}]"
                 if note:

@@ -484,6 +484,8 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from bdg_indicators.describe import describe_period
+    from bdg_indicators.periods import parse_period
     from bdg_indicators.rules.statuses import STATUS_WORDS, Status
     from bdg_indicators.rules.tally import COUNTED, UNDETERMINED, UNDETERMINED_WORDS
 
@@ -503,8 +505,8 @@ def _print_summary(result: Any, fmt: str, lang: str) -> None:
         table.add_column(header, justify="left" if header in first[:2] else "right")
     for row in frame.iter_rows(named=True):
         table.add_row(
-            row["org_unit"],
-            row["period"],
+            _unit_name(result, row["org_unit"]),
+            describe_period(parse_period(row["period"]), lang),
             row["goal"] or ("Tất cả" if vi else "All"),
             str(row["targets"]),
             f"{row['achieved']}/{row['assessed']}",

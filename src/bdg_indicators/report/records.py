@@ -66,8 +66,8 @@ def _milestone(result: EvaluationResult, row: dict[str, Any]) -> dict[str, Any] 
         else f"{condition.direction.value}_by",
         "value": row["threshold"],
         "due": row["due"],
-        "text": describe_milestone(m, indicator, "en"),
-        "text_vi": describe_milestone(m, indicator, "vi"),
+        "text": describe_milestone(m, indicator, "en", result.spec.attributes),
+        "text_vi": describe_milestone(m, indicator, "vi", result.spec.attributes),
     }
 
 
