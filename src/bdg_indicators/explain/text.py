@@ -346,10 +346,12 @@ def explanation_text(case: Explanation, lang: str = "vi") -> str:
     w = _WORDS[code]
     indicator = case.indicator
     unit = format_unit(indicator.unit, code)
-    where = case.org_unit_name or case.org_unit
+    where = case.org_unit  # the code, to type the next command; the name before it if known
+    if case.org_unit_name and case.org_unit_name != case.org_unit:
+        where = f"{case.org_unit_name} ({case.org_unit})"
     lines = [
         f"{w['target']} {case.target.id}: {case.target.label.text(code)}",
-        f"  {where} ({case.org_unit}), {describe_period(case.period, code)}  [{case.spec}]",
+        f"  {where}, {describe_period(case.period, code)}  [{case.spec}]",
     ]
     lines += _source_lines(case, w, code)
     restriction = "".join(f"[{k}={v}]" for k, v in case.target.breakdown)
