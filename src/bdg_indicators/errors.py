@@ -399,6 +399,22 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         "Ambiguous number",
         'The number can be read two ways (e.g. `1.234` is 1234 in Vietnamese notation but 1.234 in machine notation). Declare the locale of the file (`--locale vi` or `locale="vi"`).',
     ),
+    # --- data-entry forms (`bdg template`)
+    (
+        "no-org-units",
+        "No org units for the form",
+        "A data-entry form has one row per org unit of a level: give an org-unit file (`--org-units FILE`) that has org units at that level, or a spec that ships one. The hint lists the levels the tree has.",
+    ),
+    (
+        "invalid-form",
+        "Damaged data-entry form",
+        "The workbook has the hidden sheet of a form made by `bdg template`, but it cannot be read (another format version, or its column map was edited). Make a new form with `bdg template` and copy the figures into it.",
+    ),
+    (
+        "form-other-spec",
+        "Form made for another spec",
+        "The form was made by `bdg template` for another spec than the one evaluated: its columns may not be the data items this spec expects. Check the spec, or make the form again.",
+    ),
     # --- evaluation
     ("unknown-target", "Unknown target", "No target of the spec has that id."),
     (
@@ -459,14 +475,30 @@ class Location:
     """1-based column (for tables: the 1-based column number)."""
     path: tuple[str | int, ...] = ()
     """The path of keys and list indices inside the document, when known."""
+    sheet: str | None = None
+    """The sheet of a workbook, for a cell of a filled form: then ``line`` and ``column`` are
+    the sheet's row and column, printed as the cell (``form.xlsx:Dữ liệu!C7``)."""
 
     def __str__(self) -> str:
+        if self.sheet is not None and self.line is not None and self.column is not None:
+            return (
+                f"{self.file or '<string>'}:{self.sheet}!{column_letters(self.column)}{self.line}"
+            )
         parts = [self.file or "<string>"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's name of a 1-based column: 1 is ``A``, 27 is ``AA``."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _known_code(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -21,6 +21,7 @@ from bdg_indicators.periods import parse_period
 from bdg_indicators.rules.bounds import accepted_words, read_bound
 from bdg_indicators.spec import Spec, ValueKind
 
+from .form_cells import FormName, locate
 from .numbers import State, parse_values
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ REQUIRED_COLUMNS = ("org_unit", "period", "data_item", "value")
 """Columns every observations table has."""
 BLANK, INVALID = -1, -2
 """Ids of blank and of invalid codes."""
+_NOTATION_CODES = ("invalid-number", "ambiguous-number")
 
 
 @attrs.define
@@ -227,7 +229,10 @@ class Checker:
         )
         booleans = [i for i, d in enumerate(self.spec.data_items) if d.kind is ValueKind.BOOLEAN]
         counts = [i for i, d in enumerate(self.spec.data_items) if _is_count(d.unit)]
-        frame = parse_values(frame, self.locale, booleans, counts)
+        if isinstance(file, FormName) and file.spec not in (None, self.spec.id):
+            self.notes.append(_other_spec(file, self.spec.id))
+        locale = file.locale if isinstance(file, FormName) and file.locale else self.locale
+        frame = parse_values(frame, locale, booleans, counts)
         bounded = "bound" in columns
         if bounded:
             frame = frame.with_columns(self._bounds(frame))
@@ -291,16 +296,21 @@ class Checker:
     ) -> None:
         code, _, extra = code.partition(":")
         message, hint = self._explain(code, extra, column, row)
+        if isinstance(file, FormName) and file.locale and code in _NOTATION_CODES and not extra:
+            hint = (
+                "a form's text cells are read in machine notation (97.9): type the figure "
+                "as a number"
+            )
         self.rejected.append(
             Problem(
                 code=code,
                 message=message,
                 hint=hint,
-                location=Location(
-                    file=file,
-                    line=row["row"],
-                    column=columns.index(column) + 1 if column in columns else None,
-                    path=(column,),
+                location=locate(
+                    file,
+                    row["row"],
+                    columns.index(column) + 1 if column in columns else None,
+                    column,
                 ),
             )
         )
@@ -354,6 +364,16 @@ class Checker:
                 "leave the column blank for this data item",
             )
         return _value_message(code, extra, value, item_name, self.locale == "vi")
+
+
+def _other_spec(form: FormName, spec: str) -> Problem:
+    return Problem(
+        code="form-other-spec",
+        message=f"the form was made for spec `{form.spec}`, not `{spec}`",
+        location=Location(file=str(form)),
+        severity=Severity.WARNING,
+        hint=f"evaluate it with `bdg evaluate {form.spec} --data ...`, or make a form for `{spec}`",
+    )
 
 
 def _value_message(

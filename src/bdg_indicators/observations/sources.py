@@ -12,6 +12,8 @@ import attrs
 from bdg_indicators._yaml import decode_text
 from bdg_indicators.errors import Location, ObservationError, Problem, Severity
 
+from .form_cells import is_wide_csv, read_wide_csv, read_workbook_form
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -20,7 +22,9 @@ __all__ = ["Source", "display_name", "read_source"]
 
 @attrs.frozen
 class Source:
-    """One table read: its rows (``None`` if unreadable), its name and its first data row."""
+    """One table read: its rows (``None`` if unreadable), its name and its first data row (a
+    filled form's name is a [`FormName`][bdg_indicators.observations.form_cells.FormName], which
+    locates each row at its cell)."""
 
     frame: pl.DataFrame | None
     name: str
@@ -73,7 +77,13 @@ def _read_path(path: Path, sheet: str | None) -> Source:
             return Source(None, name, 2, tuple(problems))
         separator, notes = _separator(text, suffix, name)
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
+        if is_wide_csv(frame):  # a form: one row per org unit, one column per series
+            frame, form, found = read_wide_csv(frame, name)
+            return Source(frame, form, 1, (*problems, *notes, *found))
         return Source(frame, name, 2, (*problems, *notes))
+    if suffix == ".xlsx" and (form_read := read_workbook_form(path, name)) is not None:
+        frame_or_none, form, found = form_read  # a form made by `bdg template`
+        return Source(frame_or_none, form, 1, tuple(found))
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         frame = pl.read_excel(path, sheet_name=sheet) if sheet else pl.read_excel(path)
         return Source(frame, name, 2)

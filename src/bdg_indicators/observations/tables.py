@@ -10,8 +10,10 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from bdg_indicators.errors import Location, Problem
+from bdg_indicators.errors import Problem
 from bdg_indicators.spec import Spec
+
+from .form_cells import locate, row_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -73,15 +75,15 @@ def drop_duplicates(
                 problems.append(
                     Problem(
                         code="duplicate-row",
-                        message=f"same as {files[first['file']]} row {first['row']}",
-                        location=Location(file=files[row["file"]], line=row["row"]),
+                        message=f"same as {row_text(files[first['file']], first['row'])}",
+                        location=locate(files[row["file"]], row["row"]),
                     )
                 )
             continue
         for row in rows:
             drop.append((row["file"], row["row"]))
             others = "; ".join(
-                f"{files[o['file']]} row {o['row']} says "
+                f"{row_text(files[o['file']], o['row'])} says "
                 f"{_show(o['num'], name, scales, o.get('bound'))}"
                 for o in rows
                 if o is not row
@@ -91,7 +93,7 @@ def drop_duplicates(
                     code="conflicting-rows",
                     message=f"this row says {_show(row['num'], name, scales, row.get('bound'))}, "
                     f"but {others}",
-                    location=Location(file=files[row["file"]], line=row["row"]),
+                    location=locate(files[row["file"]], row["row"]),
                     hint="correct or remove one of them",
                 )
             )
@@ -188,8 +190,8 @@ def reject_parts_over_wholes(
                 code="part-exceeds-whole",
                 message=f"`{part}` = {_show(row['num'], part, scales)} is larger than `{whole}` "
                 f"= {_show(row['whole_num'], whole, scales)} "
-                f"({files[row['whole_file']]} row {row['whole_row']})",
-                location=Location(file=files[row["file"]], line=row["row"]),
+                f"({row_text(files[row['whole_file']], row['whole_row'])})",
+                location=locate(files[row["file"]], row["row"]),
             )
         )
     return _without(table, over) if over else table
