@@ -180,7 +180,7 @@ def test_html_is_self_contained() -> None:
     assert "97,2%" in html  # Vietnamese numbers in tables and charts alike
 
 
-@pytest.mark.parametrize("suffix", [".html", ".md", ".csv", ".json"])
+@pytest.mark.parametrize("suffix", [".html", ".md", ".csv", ".json", ".xlsx"])
 def test_same_command_same_bytes(tmp_path: Path, suffix: str) -> None:
     """With the stamp's time fixed (SOURCE_DATE_EPOCH), two runs write identical files."""
     outputs = []
@@ -190,7 +190,13 @@ def test_same_command_same_bytes(tmp_path: Path, suffix: str) -> None:
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
-    assert b"2026-01-01T00:00:00+00:00" in outputs[0]
+    if suffix == ".xlsx":
+        import zipfile
+
+        with zipfile.ZipFile(tmp_path / "a.xlsx") as book:
+            assert b"2026-01-01T00:00:00Z" in book.read("docProps/core.xml")
+    else:
+        assert b"2026-01-01T00:00:00+00:00" in outputs[0]
 
 
 def test_bdg_report_terminal_at_80_columns() -> None:
@@ -205,7 +211,7 @@ def test_bdg_report_terminal_at_80_columns() -> None:
 
 
 def test_bdg_report_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for suffix in (".html", ".md", ".csv", ".json"):
+    for suffix in (".html", ".md", ".csv", ".json", ".xlsx"):
         out = tmp_path / f"r{suffix}"
         assert cli.main(["report", HUE, "--out", str(out)]) == 0
         assert out.stat().st_size > 500

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import attrs
 import polars as pl
 import pytest
 
@@ -24,9 +25,12 @@ from bdg_indicators.report.xlsx import (
     write_workbook,
 )
 from bdg_indicators.rules.statuses import STATUS_WORDS, Status
+from bdg_indicators.stamp import Stamp
 
 EXAMPLES = [s.id for s in shipped_specs() if s.id.startswith("vn.examples.")]
-STAMP = {"version": "0.1.0", "spec": "test", "made": "2024-05-01T10:00:00+07:00"}
+STAMP = Stamp(
+    version="0.1.0", spec="test", specs=(), data=(), methods=(), made="2024-05-01T10:00:00+07:00"
+)
 HEADERS = {key: vi for key, vi, _, _ in RESULT_COLUMNS}
 XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -143,7 +147,7 @@ def test_the_same_stamp_gives_the_same_bytes(tmp_path: Path) -> None:
     one = write_workbook(result, rows, tmp_path / "one.xlsx", stamp=STAMP).read_bytes()
     two = write_workbook(result, rows, tmp_path / "two.xlsx", stamp=STAMP).read_bytes()
     assert one == two
-    later = {**STAMP, "made": "2025-01-02T03:04:05+07:00"}
+    later = attrs.evolve(STAMP, made="2025-01-02T03:04:05+07:00")
     three = write_workbook(result, rows, tmp_path / "three.xlsx", stamp=later)
     with zipfile.ZipFile(tmp_path / "one.xlsx") as a, zipfile.ZipFile(three) as b:
         differ = {n for n in a.namelist() if a.read(n) != b.read(n)}

@@ -93,6 +93,9 @@ def report(
     _finish(result, options["strict"], options["lang"])
 
 
+_TEXTS = {"html": "html_text", "markdown": "markdown_text", "csv": "csv_text"}
+
+
 def _write(made: Any, result: Any, fmt: str, out: str) -> None:
     from bdg_indicators.outputs import write_atomically
     from bdg_indicators.report import documents
@@ -109,13 +112,9 @@ def _write(made: Any, result: Any, fmt: str, out: str) -> None:
         write_workbook(result, rows, out, lang=made.lang, stamp=made.stamp)
     else:
         text = (
-            {
-                "html": documents.html_text,
-                "markdown": documents.markdown_text,
-                "csv": documents.csv_text,
-            }[fmt](made)
-            if fmt != "json"
-            else documents.json_text(made, result)
+            documents.json_text(made, result)
+            if fmt == "json"
+            else getattr(documents, _TEXTS[fmt])(made)
         )
         write_atomically(out, lambda path: path.write_text(text, encoding="utf-8", newline=""))
     click.echo(

@@ -55,6 +55,7 @@ from .xlsx_formulas import (
 
 if TYPE_CHECKING:
     from bdg_indicators.evaluation import EvaluationResult
+    from bdg_indicators.stamp import Stamp
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -412,20 +413,14 @@ def number_format(unit: str, decimals: int, lang: str, *, change: bool = False) 
     return f"{LOCALE[lang]}{body}{suffix}"
 
 
-def _created(stamp: Mapping[str, str] | None) -> datetime.datetime:
-    """The stamp's time (``made``, ``time``, or the label ``Stamp.lines`` gives it; ISO 8601)
-    in UTC, without its zone."""
-    for key in ("made", "time", "Thời điểm lập", "Made"):
-        text = (stamp or {}).get(key)
-        if text:
-            try:
-                when = datetime.datetime.fromisoformat(text)
-            except ValueError:
-                continue
-            if when.tzinfo is not None:
-                when = when.astimezone(datetime.UTC).replace(tzinfo=None)
-            return when
-    return EPOCH
+def _created(stamp: Stamp | None) -> datetime.datetime:
+    """The stamp's time in UTC, without its zone (the epoch of zip files without a stamp)."""
+    if stamp is None:
+        return EPOCH
+    when = datetime.datetime.fromisoformat(stamp.made)
+    if when.tzinfo is not None:
+        when = when.astimezone(datetime.UTC).replace(tzinfo=None)
+    return when
 
 
 class _Styles:
@@ -481,12 +476,10 @@ def _table(
         sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
-def _about(
-    sheet: Any, styles: _Styles, workbook: Workbook, stamp: Mapping[str, str] | None
-) -> None:
+def _about(sheet: Any, styles: _Styles, workbook: Workbook, stamp: Stamp | None) -> None:
     vi = workbook.lang == "vi"
     tally = workbook.tally
-    lines = [(str(k), str(v)) for k, v in (stamp or {}).items()]
+    lines = stamp.lines(workbook.lang) if stamp is not None else []
     lines += [
         ("Ô công thức" if vi else "Formula cells", str(tally.formulas)),
         ("Ô giá trị cố định" if vi else "Constant cells", str(tally.constants)),
@@ -506,7 +499,7 @@ def write_workbook(
     path: str | os.PathLike[str],
     *,
     lang: str = "vi",
-    stamp: Mapping[str, str] | None = None,
+    stamp: Stamp | None = None,
 ) -> Path:
     """Write the XLSX report of ``rows`` (result rows as
     [`EvaluationResult.to_dicts`][bdg_indicators.EvaluationResult.to_dicts] gives them, already
@@ -518,9 +511,10 @@ def write_workbook(
         rows: The result rows of the report, in the order they are shown.
         path: Where to write the ``.xlsx`` file.
         lang: ``vi`` (the default) or ``en``, for sheet names, labels and number formats.
-        stamp: What made the figures (library version, spec and data digests, methods, time),
-            written to the about sheet; its ``made`` (or ``time``) is the workbook's creation
-            date, so that the same command on the same files gives the same bytes.
+        stamp: What made the figures ([`Stamp`][bdg_indicators.stamp.Stamp]: library version,
+            spec and data digests, methods, time), written to the about sheet; its ``made`` is
+            the workbook's creation date, so that the same command on the same files gives the
+            same bytes.
 
     Returns:
         The path written.
