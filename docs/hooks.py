@@ -349,7 +349,8 @@ def _run_bdg(argv: list[str], cwd: Path) -> tuple[int, str]:
     import contextlib
     import io
 
-    from bdg_indicators.cli import main
+    from bdg_indicators.cli import cli, main
+    from bdg_indicators.cli.words import use_language
 
     output = io.StringIO()
     with (
@@ -358,6 +359,7 @@ def _run_bdg(argv: list[str], cwd: Path) -> tuple[int, str]:
         contextlib.redirect_stderr(output),
     ):
         status = main(argv)
+    use_language(cli, "en")  # the command-line reference renders the English of the source
     return status, output.getvalue()
 
 

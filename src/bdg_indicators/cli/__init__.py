@@ -659,6 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     _console_encoding()
+    from .words import language_of, use_language
+
+    use_language(cli, language_of(args))
     try:
         cli.main(args=args, prog_name="bdg", standalone_mode=False)
     except BrokenPipeError:  # `bdg … | head`: the reader has gone, nothing more to say
