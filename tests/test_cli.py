@@ -63,7 +63,10 @@ def test_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Traceback" not in err
     code, _, err = run(capsys, "nonsense")
     assert code == 2
-    assert "No such command" in err
+    assert "Không có lệnh 'nonsense'." in err  # click's words in the chosen language
+    code, _, err = run(capsys, "nonsense", "--lang", "en")
+    assert code == 2
+    assert "No such command 'nonsense'." in err
 
 
 def test_unknown_spec_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
