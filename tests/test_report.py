@@ -153,7 +153,7 @@ def test_csv_neutralises_formulas_in_names() -> None:
     text = csv_text(build_report(_injected()))
     table = text.removeprefix("\ufeff").split("\r\n\r\n")[0]
     names = {r[4] for r in list(csv.reader(io.StringIO(table)))[1:]}
-    assert names == {"'=HYPERLINK(\"http://x\")"}
+    assert names == {'\'=HYPERLINK("http://x")'}
 
 
 def test_html_escapes_names_and_keeps_no_script() -> None:
@@ -294,8 +294,49 @@ def test_html_report_in_headless_chromium(tmp_path: Path, spec: str) -> None:
         charts = page.locator("figure.chart svg")
         assert charts.count() > 0
         box = charts.first.bounding_box()
-        assert box is not None and box["width"] > 100 and box["height"] > 20
+        assert box is not None
+        assert box["width"] > 100
+        assert box["height"] > 20
         assert page.locator("table.appendix tr").count() > 3
         browser.close()
     assert requests == [out.as_uri()]
     assert problems == []
+
+
+def test_change_is_what_the_milestone_is_about(capsys: pytest.CaptureFixture[str]) -> None:
+    """qna-1a asks for a relative fall from 2018: the change is shown in percent of 2018."""
+    args = ["evaluate", QUANG_NAM, "--target", "qna-1a", "--org-unit", "quang-nam"]
+    assert cli.main([*args, "--period", "2019"]) == 0
+    out = capsys.readouterr().out
+    assert "-0,8% (so với năm 2018)" in out
+    assert "điểm %" not in out
+
+
+def test_explain_shows_the_base_value_with_its_rows(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["explain", QUANG_NAM, "--target", "qna-1a", "--org-unit", "quang-nam"]
+    assert cli.main([*args, "--period", "2019"]) == 0
+    out = capsys.readouterr().out
+    base = out[out.index("Giá trị kỳ gốc (năm 2018): 6,00%") :]
+    assert "children @ quang-nam (2018) = 380.000" in base
+    assert "quang-nam-2019.csv dòng 2: quang-nam 2018 380.000" in base
+
+
+def test_evaluate_table_ends_with_the_count(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["evaluate", HUE]) == 0
+    out = capsys.readouterr().out
+    assert "Tỉnh Thừa Thiên Huế, giai đoạn 2016-2020: 12/14 chỉ tiêu đạt" in out
+
+
+def test_evaluate_csv_neutralises_formulas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The machine CSV keeps its codes, but a code like =HYPERLINK(...) cannot run."""
+    spec = bdg.load_spec("vn.examples.ngoc-hoi-literacy-2020")
+    rows = Path(spec.example_data[0]).read_text(encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text(rows.replace("ngoc-hoi,", '"=HYPERLINK(""http://x"")",'), encoding="utf-8")
+    args = ["evaluate", "vn.examples.ngoc-hoi-literacy-2020", "--data", str(data)]
+    assert cli.main([*args, "--format", "csv"]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    column = table[0].index("org_unit")
+    assert {r[column] for r in table[1:]} == {'\'=HYPERLINK("http://x")'}

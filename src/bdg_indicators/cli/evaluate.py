@@ -164,14 +164,40 @@ def _print_csv(flat: Any) -> None:
     """A Polars frame as CSV (a number that does not exist is an empty cell)."""
     import csv
     import io
-    import math
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(flat.columns)
     for row in flat.iter_rows():
-        writer.writerow("" if isinstance(v, float) and not math.isfinite(v) else v for v in row)
+        writer.writerow(_csv_cell(v) for v in row)
     click.echo(buffer.getvalue(), nl=False)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: a number that does not exist is empty; text cannot run as a formula."""
+    import math
+
+    from bdg_indicators.outputs import safe_cell
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    return safe_cell(value) if isinstance(value, str) else value
+
+
+def _counts_after(result: Any, lang: str) -> list[str]:
+    """The x/y count of chỉ tiêu for each org unit and period of the table."""
+    from bdg_indicators.describe import describe_period
+    from bdg_indicators.periods import parse_period
+    from bdg_indicators.report.model import Tally
+    from bdg_indicators.report.terminal import count_text
+
+    lines = []
+    for row in result.summary().to_polars().iter_rows(named=True):
+        if row["goal"] is None and row["targets"]:
+            where = _unit_name(result, row["org_unit"])
+            when = describe_period(parse_period(row["period"]), lang)
+            lines.append(f"{where}, {when}: {count_text(Tally.of(row), lang)}")
+    return lines
 
 
 def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
@@ -209,11 +235,11 @@ def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
             value_text(row, lang),
             milestone_text(result, row, lang),
             verdict_text(row, lang),
-            change_text(row, lang),
+            change_text(result, row, lang),
         )
     console = Console()
     console.print(table)
-    notes = []
+    notes = _counts_after(result, lang)
     if any(level_mark(r["verification"]) for r in rows if r["milestone"] is not None):
         notes.append(f"{'Mốc' if vi else 'Milestones'}: {level_legend(lang)}")
     if hidden:

@@ -309,14 +309,34 @@ def _series_lines(
         w["missing"] if series.value is None else _bounded(series.value, None, series.bound, lang)
     )
     lines = [f"  {series.series} @ {series.org_unit} ({series.period}) = {shown} ({how})"]
+    return lines + _row_lines(series, w, lang, "      ")
+
+
+def _row_lines(series: SeriesValue, w: dict[str, str], lang: str, indent: str) -> list[str]:
+    """The data rows a series sums, each with its file, row and source (at most 20)."""
+    lines = []
     for row in series.rows[:20]:
         note = f" — {row.source}" if row.source else ""
         lines.append(
-            f"      {row.file} {w['row']} {row.row}: {row.org_unit} {row.period} "
+            f"{indent}{row.file} {w['row']} {row.row}: {row.org_unit} {row.period} "
             f"{_bounded(row.value, None, row.bound, lang)}{note}"
         )
     if len(series.rows) > 20:
-        lines.append(f"      … (+{len(series.rows) - 20})")
+        lines.append(f"{indent}… (+{len(series.rows) - 20})")
+    return lines
+
+
+def _base_lines(case: Explanation, w: dict[str, str], lang: str) -> list[str]:
+    """The inputs of the base value, with their rows, as the inputs of the value are shown."""
+    lines = []
+    for series in case.base_inputs:
+        shown = (
+            w["missing"]
+            if series.value is None
+            else _bounded(series.value, None, series.bound, lang)
+        )
+        lines.append(f"    {series.series} @ {series.org_unit} ({series.period}) = {shown}")
+        lines += _row_lines(series, w, lang, "        ")
     return lines
 
 
@@ -437,6 +457,7 @@ def _milestone_lines(case: Explanation, w: dict[str, str], code: str, unit: str)
             f"  {w['base_value']} ({describe_period(case.base_period, code)}): "
             f"{format_number(case.base_value, indicator.decimals, code)}{unit}"
         )
+        lines += _base_lines(case, w, code)
     if case.threshold is not None:
         lines.append(f"  = {format_number(case.threshold, None, code)}{unit}")
     progress = case.progress

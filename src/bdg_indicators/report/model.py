@@ -162,7 +162,7 @@ def _line(result: EvaluationResult, row: dict[str, Any], lang: str) -> Line:
         milestone=milestone_text(result, row, lang),
         baseline=baseline_text(row, lang),
         actual=value_text(row, lang),
-        change=change_text(row, lang),
+        change=change_text(result, row, lang),
         status=row["status"],
         verdict=verdict_text(row, lang),
         value=None if num is None else Fraction(int(num), int(den)),

@@ -22,7 +22,7 @@ from bdg_indicators.periods import parse_period
 from bdg_indicators.rules.bounds import direction_of, word
 from bdg_indicators.rules.bounds import shown as bounds_shown
 from bdg_indicators.rules.statuses import STATUS_WORDS, Status, reason_text
-from bdg_indicators.spec import Comparison
+from bdg_indicators.spec import Change, ChangeKind, Comparison
 
 if TYPE_CHECKING:
     from bdg_indicators.evaluation import EvaluationResult
@@ -210,14 +210,31 @@ def _points(amount: float, row: dict[str, Any], lang: str) -> str:
     return f"{sign}{format_number(amount, row['decimals'], lang)}{unit}"
 
 
-def change_text(row: dict[str, Any], lang: str = "vi") -> str:
+def _relative(result: EvaluationResult, row: dict[str, Any]) -> bool:
+    """Whether the milestone that applies asks for a relative change ("giảm 0,15% so với năm
+    2018 (tương đối)")."""
+    if row["milestone"] is None:
+        return False
+    target = result.spec.target(row["target"])
+    condition = target.milestones_at(parse_period(row["period"]))[row["milestone"]].condition
+    return isinstance(condition, Change) and condition.kind is ChangeKind.RELATIVE
+
+
+def change_text(result: EvaluationResult, row: dict[str, Any], lang: str = "vi") -> str:
     """The change the milestone is about: against its base where there is one, else against
-    the previous period, with the period it is against; "" if none."""
+    the previous period, with the period it is against ("-0,05 điểm % (so với năm 2018)"); in
+    percent of the base for a relative change milestone ("-0,8%"); "" if none."""
+    relative = _relative(result, row)
     for name, column in (("base", "change_base"), ("previous", "change_previous")):
-        amount = row[column]
+        amount = row[f"{column}_pct"] if relative else row[column]
         if amount is not None:
+            shown = (
+                f"{'+' if amount >= 0 else ''}{format_number(amount, 1, lang)}%"
+                if relative
+                else _points(amount, row, lang)
+            )
             against = describe_period(parse_period(row[f"{name}_period"]), lang)
-            return f"{_points(amount, row, lang)} ({'so với' if lang == 'vi' else 'vs'} {against})"
+            return f"{shown} ({'so với' if lang == 'vi' else 'vs'} {against})"
     return ""
 
 

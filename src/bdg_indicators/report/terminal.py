@@ -32,25 +32,26 @@ def heading(report: Report, part: Part) -> str:
     return f"{part.org_unit_name}, {part.period_words}"
 
 
-def count_text(report: Report, tally: Tally) -> str:
-    """ "5/8 chỉ tiêu đạt; 1 chậm tiến độ": the chỉ tiêu achieved of those assessed, and those
-    on or off track or undetermined where there are any."""
+def count_text(tally: Tally, lang: str = "vi") -> str:
+    """ "5/8 chỉ tiêu đạt (trong số đã đánh giá); 1 chậm tiến độ": the chỉ tiêu achieved of those
+    assessed, and those on or off track or undetermined where there are any."""
     from bdg_indicators.rules.statuses import STATUS_WORDS, Status
     from bdg_indicators.rules.tally import UNDETERMINED_WORDS
 
-    words = STATUS_WORDS[report.lang]
-    text = (
-        report.text(
-            f"{tally.achieved}/{tally.assessed} chỉ tiêu đạt (trong số đã đánh giá)",
-            f"{tally.achieved}/{tally.assessed} targets achieved (of those assessed)",
+    vi = lang == "vi"
+    words = STATUS_WORDS["vi" if vi else "en"]
+    if tally.assessed:
+        text = (
+            f"{tally.achieved}/{tally.assessed} chỉ tiêu đạt (trong số đã đánh giá)"
+            if vi
+            else f"{tally.achieved}/{tally.assessed} targets achieved (of those assessed)"
         )
-        if tally.assessed
-        else report.text("chưa có chỉ tiêu nào đến hạn đánh giá", "no target due for assessment")
-    )
+    else:
+        text = "chưa có chỉ tiêu nào đến hạn đánh giá" if vi else "no target due for assessment"
     others = [
         (tally.on_track, words[Status.ON_TRACK]),
         (tally.off_track, words[Status.OFF_TRACK]),
-        (tally.undetermined, UNDETERMINED_WORDS[report.lang]),
+        (tally.undetermined, UNDETERMINED_WORDS["vi" if vi else "en"]),
     ]
     return "; ".join([text, *(f"{n} {w.lower()}" for n, w in others if n)])
 
@@ -67,7 +68,7 @@ def _table(report: Report, section: GoalSection) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    title = f"{section.goal}. {section.name}\n{count_text(report, section.tally)}"
+    title = f"{section.goal}. {section.name}\n{count_text(section.tally, report.lang)}"
     table = Table(title=title, title_justify="left", title_style="bold")
     for header in headers(report):
         table.add_column(header, overflow="fold")
@@ -93,7 +94,7 @@ def print_report(report: Report, console: Any = None) -> None:
     for part in report.parts:
         console.print()
         console.rule(heading(report, part), style="bold")
-        console.print(count_text(report, part.tally), highlight=False)
+        console.print(count_text(part.tally, report.lang), highlight=False)
         for section in part.sections:
             console.print(_table(report, section))
         if part.hidden:
