@@ -35,6 +35,7 @@ from bdg_indicators.errors import Location, ObservationError, Problem
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.spec import Spec
 
+from .form_cells import FormLayout, Places
 from .rows import REQUIRED_COLUMNS, Checker, Codes
 from .sources import read_source
 from .tables import drop_duplicates, reject_parts_over_wholes, row_key
@@ -192,6 +193,7 @@ def read_observations(
     checker = Checker(spec=spec, org_units=org_units, locale=locale, org_unit_codes=units)
     frames: list[pl.DataFrame] = []
     files: list[str] = []
+    layouts: list[FormLayout | None] = []
     digests: list[str | None] = []
     rows_read = readable = 0
     for source in _sources(sources):
@@ -202,6 +204,7 @@ def read_observations(
         readable += 1
         rows_read += read.frame.height
         files.append(read.name)
+        layouts.append(read.layout)
         digests.append(_digest(source))
         if checker.columns_missing(read.frame, read.name):
             for index in range(read.frame.height):  # every row is rejected with its table
@@ -213,10 +216,13 @@ def read_observations(
                     )
                 )
             continue
-        frames.append(checker.check(read.frame, len(files) - 1, read.name, read.first_row))
+        frames.append(
+            checker.check(read.frame, len(files) - 1, read.name, read.first_row, read.layout)
+        )
     if not readable:
         raise ObservationError(checker.notes)
-    return attrs.evolve(_assemble(spec, checker, frames, files, rows_read), digests=tuple(digests))
+    places = Places(files=tuple(files), layouts=tuple(layouts))
+    return attrs.evolve(_assemble(spec, checker, frames, places, rows_read), digests=tuple(digests))
 
 
 def _digest(source: Any) -> str | None:
@@ -230,9 +236,10 @@ def _digest(source: Any) -> str | None:
 
 
 def _assemble(
-    spec: Spec, checker: Checker, frames: list[pl.DataFrame], files: list[str], rows_read: int
+    spec: Spec, checker: Checker, frames: list[pl.DataFrame], places: Places, rows_read: int
 ) -> Observations:
-    """One table from the checked sources: common scales, duplicates and parts checked."""
+    """One table from the checked sources (``places``: their names and layouts): common scales,
+    duplicates and parts checked."""
     import polars as pl
 
     breakdowns = tuple(b.id for b in spec.breakdowns if any(b.id in f.columns for f in frames))
@@ -282,10 +289,10 @@ def _assemble(
         *[len(values[b]) + 1 for b in breakdowns],
     ]
     table = drop_duplicates(
-        table, row_key(sizes, key_columns), items, files, scales, checker.rejected
+        table, row_key(sizes, key_columns), items, places, scales, checker.rejected
     )
     table = reject_parts_over_wholes(
-        table, spec, sizes, key_columns, files, scales, checker.rejected
+        table, spec, sizes, key_columns, places, scales, checker.rejected
     )
     if bounded and not (table.get_column("bound") != 0).any():
         table = table.drop("bound")
@@ -295,7 +302,7 @@ def _assemble(
     }
     return Observations(
         encoded=table,
-        files=tuple(files),
+        files=places.files,
         org_units=tuple(checker.org_unit_codes.names),
         periods=tuple(checker.periods.names),
         data_items=items,

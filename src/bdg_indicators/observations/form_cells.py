@@ -13,9 +13,11 @@ one column per *series* (a data item, restricted to breakdown values or not), wr
   every other column (but ``org_unit_name`` and ``source``) names a series. Text in the
   declared locale, as any CSV.
 
-An empty cell is not reported (never 0), so it is no observation. The name of the table
-([`FormName`][bdg_indicators.observations.form_cells.FormName]) knows the cell of each row, so
-that every problem is located at its cell (``form.xlsx:Dữ liệu!C7``; ``form.csv:3:5``).
+An empty cell is not reported (never 0), so it is no observation. The layout of the form
+([`FormLayout`][bdg_indicators.observations.form_cells.FormLayout]) knows the cell of each row,
+so that every problem is located at its cell (``form.xlsx:Dữ liệu!C7``; ``form.csv:3:5``):
+[`Places`][bdg_indicators.observations.form_cells.Places] holds the names and layouts of the
+tables read together.
 
 This module owns the layout both sides share: the form writers import it, never the reverse.
 """
@@ -27,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from bdg_indicators.errors import Location, Problem, Severity
 
 if TYPE_CHECKING:
@@ -36,7 +40,8 @@ __all__ = [
     "FORMAT",
     "META_SHEET",
     "VERSION",
-    "FormName",
+    "FormLayout",
+    "Places",
     "locate",
     "parse_series",
     "read_wide_csv",
@@ -89,39 +94,30 @@ def unquote(text: str) -> str:
     return text
 
 
-class FormName(str):
-    """The name of a form read as a table (its file, as named in messages) that knows where each
-    of its rows is: row ``i`` (from 1) is the cell ``cells[i - 1]`` (sheet row, column)."""
+@attrs.frozen(kw_only=True)
+class FormLayout:
+    """Where the rows of a form read as a table are: row ``i`` (from 1) is the cell
+    ``cells[i - 1]`` (sheet row, column)."""
 
-    sheet: str | None
+    sheet: str | None = None
     """The workbook sheet (``None`` for a CSV file)."""
-    cells: tuple[tuple[int, int], ...]
+    cells: tuple[tuple[int, int], ...] = ()
     """Sheet row and column of the value of each table row."""
-    code_column: int
+    code_column: int = 1
     """The column of org-unit codes."""
-    period_column: int | None
+    period_column: int | None = None
     """The column of periods (``None``: one period for the whole form, in its metadata)."""
-    header_row: int
+    header_row: int = 1
     """The row of column ids."""
-    locale: str | None
+    locale: str | None = None
     """The notation text cells are read in (``None``: the declared one)."""
-    spec: str | None
+    spec: str | None = None
     """The spec the form was made for, if it says."""
 
-    def __new__(cls, name: str, **layout: Any) -> FormName:
-        made = super().__new__(cls, name)
-        made.sheet = layout.get("sheet")
-        made.cells = tuple(layout.get("cells", ()))
-        made.code_column = int(layout.get("code_column", 1))
-        made.period_column = layout.get("period_column")
-        made.header_row = int(layout.get("header_row", 1))
-        made.locale = layout.get("locale")
-        made.spec = layout.get("spec")
-        return made
-
-    def locate(self, row: int, column: str | None = None) -> Location:
-        """The cell of table row ``row`` that ``column`` (of the long table) comes from: the
-        org-unit code, the period, the column's header (data item, breakdowns) or the value."""
+    def locate(self, file: str, row: int, column: str | None = None) -> Location:
+        """The cell of table row ``row`` of the form ``file`` that ``column`` (of the long
+        table) comes from: the org-unit code, the period, the column's header (data item,
+        breakdowns) or the value."""
         line, value_column = self.cells[row - 1]
         if column == "org_unit":
             value_column = self.code_column
@@ -130,22 +126,47 @@ class FormName(str):
         elif column == "data_item" or (column not in (None, "value", "bound", "period")):
             line = self.header_row
         path = (column,) if column else ()
-        return Location(file=str(self), line=line, column=value_column, path=path, sheet=self.sheet)
+        return Location(file=file, line=line, column=value_column, path=path, sheet=self.sheet)
 
 
-def locate(file: str, row: int, column: int | None = None, name: str | None = None) -> Location:
+def locate(
+    file: str,
+    row: int,
+    column: int | None = None,
+    name: str | None = None,
+    layout: FormLayout | None = None,
+) -> Location:
     """Where row ``row`` of table ``file`` is (``column``: its 1-based column, ``name``: the
-    column's name): the cell of a form, else the file, row and column."""
-    if isinstance(file, FormName):
-        return file.locate(row, name)
+    column's name): the cell of a form (``layout``), else the file, row and column."""
+    if layout is not None:
+        return layout.locate(file, row, name)
     return Location(file=file, line=row, column=column, path=(name,) if name else ())
 
 
-def row_text(file: str, row: int) -> str:
+def row_text(file: str, row: int, layout: FormLayout | None = None) -> str:
     """A row named in a message: ``data.csv row 3``, or a form's cell ``form.xlsx:Dữ liệu!C7``."""
-    if isinstance(file, FormName):
-        return str(file.locate(row, "value"))
+    if layout is not None:
+        return str(layout.locate(file, row, "value"))
     return f"{file} row {row}"
+
+
+@attrs.frozen(kw_only=True)
+class Places:
+    """Where the rows of the tables read together are, by file index (the ``file`` column of
+    an observations table)."""
+
+    files: tuple[str, ...]
+    """The tables, as named in messages."""
+    layouts: tuple[FormLayout | None, ...]
+    """The layout of each table that is a form (``None``: rows are lines of the file)."""
+
+    def locate(self, file: int, row: int) -> Location:
+        """Where row ``row`` of table ``file`` is: its cell in a form, else its line."""
+        return locate(self.files[file], row, layout=self.layouts[file])
+
+    def row_text(self, file: int, row: int) -> str:
+        """Row ``row`` of table ``file`` named in a message (``data.csv row 3``, a cell)."""
+        return row_text(self.files[file], row, self.layouts[file])
 
 
 # -- wide tables to long ones
@@ -204,13 +225,16 @@ def _text_codes(values: pl.Series) -> pl.Series:
 # -- CSV
 
 
-def read_wide_csv(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, FormName, list[Problem]]:
-    """A wide CSV form (all text) as a long table, or the frame unchanged when it is not one."""
+def read_wide_csv(
+    frame: pl.DataFrame, name: str
+) -> tuple[pl.DataFrame, FormLayout | None, list[Problem]]:
+    """A wide CSV form (all text) as a long table with its layout, or the frame unchanged (and
+    no layout) when it is not one."""
     import polars as pl
 
     columns = list(frame.columns)
     if not is_wide_csv(frame):
-        return frame, FormName(name), []
+        return frame, None, []
     problems: list[Problem] = []
     series: list[tuple[int, str, pl.Series]] = []
     for index, column in enumerate(columns, start=1):
@@ -223,9 +247,8 @@ def read_wide_csv(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, FormNam
     codes = _text_codes(frame.get_column("org_unit"))
     periods = frame.get_column("period").cast(pl.String)
     long, cells = _long(series, codes, periods, 2)
-    layout = FormName(
-        name,
-        cells=cells,
+    layout = FormLayout(
+        cells=tuple(cells),
         code_column=columns.index("org_unit") + 1,
         period_column=columns.index("period") + 1,
     )
@@ -278,8 +301,9 @@ def _damaged(name: str, message: str) -> Problem:
 
 def read_workbook_form(
     path: Path, name: str
-) -> tuple[pl.DataFrame | None, FormName, list[Problem]] | None:
-    """A filled workbook form as a long table (``None``: the workbook is not a form)."""
+) -> tuple[pl.DataFrame | None, FormLayout | None, list[Problem]] | None:
+    """A filled workbook form as a long table with its layout (``None``: the workbook is not a
+    form; no table and no layout: a damaged form)."""
     import fastexcel
 
     reader = fastexcel.read_excel(path)
@@ -287,7 +311,7 @@ def read_workbook_form(
     if meta is None:
         return None
     if meta.get(FORMAT) != str(VERSION):
-        return None, FormName(name), [_damaged(name, f"not a {FORMAT} {VERSION} form")]
+        return None, None, [_damaged(name, f"not a {FORMAT} {VERSION} form")]
     try:
         sheet = meta["data_sheet"]
         first = int(meta["first_row"])
@@ -295,10 +319,10 @@ def read_workbook_form(
         name_column = int(meta.get("name_column", 0))
         mapped = [(int(c[0]), c[1]) for c in meta["column"]]
     except (KeyError, ValueError, IndexError):
-        return None, FormName(name), [_damaged(name, "the form's column map cannot be read")]
+        return None, None, [_damaged(name, "the form's column map cannot be read")]
     bad = [s for _, s in mapped if parse_series(s) is None]
     if sheet not in reader.sheet_names or bad:
-        return None, FormName(name), [_damaged(name, "the form's column map cannot be read")]
+        return None, None, [_damaged(name, "the form's column map cannot be read")]
     fixed = (code_column, name_column)
     return _workbook_cells(reader, name, meta, sheet, first, fixed, mapped)
 
@@ -311,7 +335,7 @@ def _workbook_cells(
     first: int,
     fixed: tuple[int, int],
     mapped: list[tuple[int, str]],
-) -> tuple[pl.DataFrame, FormName, list[Problem]]:
+) -> tuple[pl.DataFrame, FormLayout, list[Problem]]:
     """The cells of a form's data sheet (``fixed``: the columns of org-unit codes and names):
     numbers exactly as typed, text as text."""
     import polars as pl
@@ -348,10 +372,9 @@ def _workbook_cells(
         codes = pl.Series([None] * texts.height, dtype=pl.String)
     periods = pl.Series([meta.get("period", "")] * texts.height, dtype=pl.String)
     long, cells = _long(series, codes, periods, first, sheet)
-    layout = FormName(
-        name,
+    layout = FormLayout(
         sheet=sheet,
-        cells=cells,
+        cells=tuple(cells),
         code_column=code_column,
         header_row=first - 1,
         locale="machine",

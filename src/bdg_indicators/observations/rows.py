@@ -21,7 +21,7 @@ from bdg_indicators.periods import parse_period
 from bdg_indicators.rules.bounds import accepted_words, read_bound
 from bdg_indicators.spec import Spec, ValueKind
 
-from .form_cells import FormName, locate
+from .form_cells import FormLayout, locate
 from .numbers import State, parse_values
 
 if TYPE_CHECKING:
@@ -211,8 +211,27 @@ class Checker:
 
     # -- one source
 
-    def check(self, frame: pl.DataFrame, file_id: int, file: str, offset: int) -> pl.DataFrame:
-        """The usable rows of one source, with integer ids; rejected rows are recorded."""
+    def check(
+        self,
+        frame: pl.DataFrame,
+        file_id: int,
+        file: str,
+        offset: int,
+        layout: FormLayout | None = None,
+    ) -> pl.DataFrame:
+        """The usable rows of one source, with integer ids; rejected rows are recorded.
+
+        Args:
+            frame: The source's rows.
+            file_id: The source's index among the files read together.
+            file: The source, as named in messages.
+            offset: The number of its first data row.
+            layout: Where its rows are, when it is a filled form.
+
+        Returns:
+            The usable rows: ``file``, ``row``, the codes as ids, ``num``, ``dec``, ``source``
+            (and ``bound`` when the source has one).
+        """
         import polars as pl
 
         columns = list(frame.columns)
@@ -229,10 +248,7 @@ class Checker:
         )
         booleans = [i for i, d in enumerate(self.spec.data_items) if d.kind is ValueKind.BOOLEAN]
         counts = [i for i, d in enumerate(self.spec.data_items) if _is_count(d.unit)]
-        if isinstance(file, FormName) and file.spec not in (None, self.spec.id):
-            self.notes.append(_other_spec(file, self.spec.id))
-        locale = file.locale if isinstance(file, FormName) and file.locale else self.locale
-        frame = parse_values(frame, locale, booleans, counts)
+        frame = parse_values(frame, self._locale_of(file, layout), booleans, counts)
         bounded = "bound" in columns
         if bounded:
             frame = frame.with_columns(self._bounds(frame))
@@ -272,7 +288,7 @@ class Checker:
                 frame.filter("bad").with_columns(reason.alias("reason")).iter_rows(named=True)
             ):
                 code_name, column = reasons[row["reason"] - 1][1:]
-                self._reject(row, code_name, column, columns, file)
+                self._reject(row, code_name, column, columns, file, layout)
             frame = frame.filter(~pl.col("bad"))
         return frame.select(
             pl.lit(file_id, pl.UInt16).alias("file"),
@@ -289,14 +305,29 @@ class Checker:
             *([pl.col("bound__id").alias("bound")] if bounded else []),
         )
 
+    def _locale_of(self, file: str, layout: FormLayout | None) -> str:
+        """The notation of a source's text cells: a form's own, else the declared one (with a
+        note when the form was made for another spec)."""
+        if layout is None:
+            return self.locale
+        if layout.spec not in (None, self.spec.id):
+            self.notes.append(_other_spec(file, layout.spec, self.spec.id))
+        return layout.locale or self.locale
+
     # -- rejected rows
 
     def _reject(
-        self, row: Mapping[str, Any], code: str, column: str, columns: list[str], file: str
+        self,
+        row: Mapping[str, Any],
+        code: str,
+        column: str,
+        columns: list[str],
+        file: str,
+        layout: FormLayout | None,
     ) -> None:
         code, _, extra = code.partition(":")
         message, hint = self._explain(code, extra, column, row)
-        if isinstance(file, FormName) and file.locale and code in _NOTATION_CODES and not extra:
+        if layout is not None and layout.locale and code in _NOTATION_CODES and not extra:
             hint = (
                 "a form's text cells are read in machine notation (97.9): type the figure "
                 "as a number"
@@ -311,6 +342,7 @@ class Checker:
                     row["row"],
                     columns.index(column) + 1 if column in columns else None,
                     column,
+                    layout,
                 ),
             )
         )
@@ -366,13 +398,13 @@ class Checker:
         return _value_message(code, extra, value, item_name, self.locale == "vi")
 
 
-def _other_spec(form: FormName, spec: str) -> Problem:
+def _other_spec(file: str, made_for: str, spec: str) -> Problem:
     return Problem(
         code="form-other-spec",
-        message=f"the form was made for spec `{form.spec}`, not `{spec}`",
-        location=Location(file=str(form)),
+        message=f"the form was made for spec `{made_for}`, not `{spec}`",
+        location=Location(file=file),
         severity=Severity.WARNING,
-        hint=f"evaluate it with `bdg evaluate {form.spec} --data ...`, or make a form for `{spec}`",
+        hint=f"evaluate it with `bdg evaluate {made_for} --data ...`, or make a form for `{spec}`",
     )
 
 

@@ -12,7 +12,7 @@ import attrs
 from bdg_indicators._yaml import decode_text
 from bdg_indicators.errors import Location, ObservationError, Problem, Severity
 
-from .form_cells import is_wide_csv, read_wide_csv, read_workbook_form
+from .form_cells import FormLayout, is_wide_csv, read_wide_csv, read_workbook_form
 
 if TYPE_CHECKING:
     import polars as pl
@@ -22,14 +22,19 @@ __all__ = ["Source", "display_name", "read_source"]
 
 @attrs.frozen
 class Source:
-    """One table read: its rows (``None`` if unreadable), its name and its first data row (a
-    filled form's name is a [`FormName`][bdg_indicators.observations.form_cells.FormName], which
-    locates each row at its cell)."""
+    """One table read: its rows (``None`` if unreadable), its name, its first data row and, for
+    a filled form, its layout."""
 
     frame: pl.DataFrame | None
+    """The rows (``None``: the table cannot be read)."""
     name: str
+    """The table, as named in messages."""
     first_row: int
+    """The number of the first data row."""
     problems: tuple[Problem, ...] = ()
+    """Problems of the whole table."""
+    layout: FormLayout | None = None
+    """Where a filled form's rows are (``None``: not a form, rows are lines of the file)."""
 
 
 def display_name(path: Path) -> str:
@@ -78,12 +83,12 @@ def _read_path(path: Path, sheet: str | None) -> Source:
         separator, notes = _separator(text, suffix, name)
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, separator=separator)
         if is_wide_csv(frame):  # a form: one row per org unit, one column per series
-            frame, form, found = read_wide_csv(frame, name)
-            return Source(frame, form, 1, (*problems, *notes, *found))
+            frame, layout, found = read_wide_csv(frame, name)
+            return Source(frame, name, 1, (*problems, *notes, *found), layout)
         return Source(frame, name, 2, (*problems, *notes))
     if suffix == ".xlsx" and (form_read := read_workbook_form(path, name)) is not None:
-        frame_or_none, form, found = form_read  # a form made by `bdg template`
-        return Source(frame_or_none, form, 1, tuple(found))
+        frame_or_none, layout, found = form_read  # a form made by `bdg template`
+        return Source(frame_or_none, name, 1, tuple(found), layout)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         frame = pl.read_excel(path, sheet_name=sheet) if sheet else pl.read_excel(path)
         return Source(frame, name, 2)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from bdg_indicators.errors import Problem
 from bdg_indicators.spec import Spec
 
-from .form_cells import locate, row_text
-
 if TYPE_CHECKING:
     import polars as pl
+
+    from .form_cells import Places
 
 __all__ = ["drop_duplicates", "reject_parts_over_wholes", "row_key"]
 
@@ -50,12 +50,13 @@ def drop_duplicates(
     table: pl.DataFrame,
     key: pl.Expr,
     items: Sequence[str],
-    files: Sequence[str],
+    places: Places,
     scales: Mapping[str, int],
     problems: list[Problem],
 ) -> pl.DataFrame:
     """Drop rows repeating another with the same value (the first is kept) and reject every row
-    of a group that gives different values for the same thing."""
+    of a group that gives different values for the same thing (``places``: where each row of
+    ``table`` is)."""
 
     keys = table.select(key.alias("_key")).to_series()
     if keys.n_unique() == keys.len():  # the usual case, and a cheaper test than the one below
@@ -75,15 +76,15 @@ def drop_duplicates(
                 problems.append(
                     Problem(
                         code="duplicate-row",
-                        message=f"same as {row_text(files[first['file']], first['row'])}",
-                        location=locate(files[row["file"]], row["row"]),
+                        message=f"same as {places.row_text(first['file'], first['row'])}",
+                        location=places.locate(row["file"], row["row"]),
                     )
                 )
             continue
         for row in rows:
             drop.append((row["file"], row["row"]))
             others = "; ".join(
-                f"{row_text(files[o['file']], o['row'])} says "
+                f"{places.row_text(o['file'], o['row'])} says "
                 f"{_show(o['num'], name, scales, o.get('bound'))}"
                 for o in rows
                 if o is not row
@@ -93,7 +94,7 @@ def drop_duplicates(
                     code="conflicting-rows",
                     message=f"this row says {_show(row['num'], name, scales, row.get('bound'))}, "
                     f"but {others}",
-                    location=locate(files[row["file"]], row["row"]),
+                    location=places.locate(row["file"], row["row"]),
                     hint="correct or remove one of them",
                 )
             )
@@ -115,13 +116,13 @@ def reject_parts_over_wholes(
     spec: Spec,
     sizes: Sequence[int],
     columns: Sequence[str],
-    files: Sequence[str],
+    places: Places,
     scales: Mapping[str, int],
     problems: list[Problem],
 ) -> pl.DataFrame:
     """Reject a part larger than its whole (same org unit, period and breakdown values); where
     a figure is a bound, only when the bounds settle it (the part cannot be below its figure and
-    the whole cannot be above its own)."""
+    the whole cannot be above its own). ``places`` says where each row of ``table`` is."""
     import polars as pl
 
     ids = {d.id: i for i, d in enumerate(spec.data_items)}
@@ -190,8 +191,8 @@ def reject_parts_over_wholes(
                 code="part-exceeds-whole",
                 message=f"`{part}` = {_show(row['num'], part, scales)} is larger than `{whole}` "
                 f"= {_show(row['whole_num'], whole, scales)} "
-                f"({row_text(files[row['whole_file']], row['whole_row'])})",
-                location=locate(files[row["file"]], row["row"]),
+                f"({places.row_text(row['whole_file'], row['whole_row'])})",
+                location=places.locate(row["file"], row["row"]),
             )
         )
     return _without(table, over) if over else table
