@@ -89,7 +89,7 @@ def test_cached_values_are_the_engines(example: str, tmp_path: Path) -> None:
 
 
 def _used_rows(result: Any, rows: list[dict[str, Any]]) -> list[Any]:
-    from bdg_indicators.report.xlsx_formulas import explain_rows
+    from bdg_indicators.report.xlsx.explanations import explain_rows
 
     return [c for item in explain_rows(result, rows) for c in item.contributions()]
 

@@ -55,7 +55,7 @@ def write_xlsx(
 
 
 def _write(form: Form, path: Path, lang: str, values: Mapping[tuple[str, str], Cell]) -> None:
-    import xlsxwriter  # type: ignore[import-untyped]  # no stubs, no py.typed
+    import xlsxwriter  # no stubs, no py.typed: Any to mypy (pyproject's overrides)
 
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     book = xlsxwriter.Workbook(str(path), options)
