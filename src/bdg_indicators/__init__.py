@@ -39,7 +39,7 @@ from .loading import (
     validate_specs,
 )
 from .orgunit_files import load_org_units, read_org_units
-from .orgunits import OrgUnit, OrgUnitTree
+from .orgunits import OrgUnit, OrgUnitLink, OrgUnitTree
 from .periods import Period, PeriodKind, parse_period
 from .rules.comparisons import compare
 from .rules.progress import METHODS as PROGRESS_METHODS
@@ -157,6 +157,7 @@ __all__ = [
     "Observations",
     "OrgUnit",
     "OrgUnitError",
+    "OrgUnitLink",
     "OrgUnitTree",
     "Period",
     "PeriodError",

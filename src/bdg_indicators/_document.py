@@ -424,13 +424,49 @@ class OrgUnitDoc:
     code: str = field("Its code, kept as text (`01` keeps its zero), e.g. `62`.")
     name: str = field("Its name, e.g. `Tỉnh Kon Tum`.")
     level: str = field("Its level: `country`, `province`, `district` or `commune`.")
-    parent: str | None = field("The code of the org unit it is part of.", default=None)
+    parent: str | None = field(
+        "The code of the org unit it is part of (the one of that code at its first day).",
+        default=None,
+    )
     attributes: dict[str, AttributeValue | None] | None = field(
         "Attributes milestones may depend on: name -> value.", default=None
     )
+    valid_from: str | None = field(
+        "Its first day, `2025-07-01` (leave out: it existed before any date the file knows).",
+        default=None,
+    )
+    valid_until: str | None = field(
+        "The first day it no longer exists, `2025-07-01` (leave out: it still exists).",
+        default=None,
+    )
+    type: str | None = field(
+        "Its type in words: `tỉnh`, `thành phố`, `huyện`, `xã`, `phường`, `đặc khu`...",
+        default=None,
+    )
 
 
-FILE_CLASSES: tuple[type, ...] = (*DOC_CLASSES, OrgUnitDoc)
+@attrs.define(kw_only=True)
+class OrgUnitLinkDoc:
+    """What passed from one org unit to another on a date, in an org-unit file's `links`."""
+
+    old: str = field("The code of the unit that passed it on (as it was the day before `on`).")
+    new: str = field("The code of the unit that received it (as it is on `on`).")
+    on: str = field("The day it took effect, `2025-07-01`.")
+    kind: str = field(
+        "`whole` (the whole unit: nhập toàn bộ) or `part` (a part of it: một phần).",
+        default="whole",
+    )
+    weight: RawValue | None = field(
+        "For a `part`: the share of the old unit's figures that passed, from 0 to 1 (`0.4`).",
+        default=None,
+    )
+    weight_of: str | None = field(
+        "What the weight is a share of: a data item id, or `population`.", default=None
+    )
+    note: str | None = field("The source's wording, e.g. `một phần diện tích`.", default=None)
+
+
+FILE_CLASSES: tuple[type, ...] = (*DOC_CLASSES, OrgUnitDoc, OrgUnitLinkDoc)
 """Every structured class of the file formats: spec files and org-unit files."""
 
 for _cls in (LabelDoc, *FILE_CLASSES):

@@ -315,7 +315,21 @@ PROBLEM_CODES: Mapping[str, ProblemCode] = _catalogue(
         "The target refers to an amendment that the framework does not list under `amendments`.",
     ),
     # --- org units
-    ("duplicate-org-unit", "Duplicate org-unit code", "Two org units have the same code."),
+    (
+        "duplicate-org-unit",
+        "Duplicate org-unit code",
+        "Two org units have the same code on the same days.",
+    ),
+    (
+        "not-comparable",
+        "Not comparable across the reorganisation",
+        "An org unit's figures cannot be rebuilt for a period when it did not exist: a part of a unit passed to it with no stated weight, or its territory did not pass wholly to units made only of it. Its results have no value rather than a guess.",
+    ),
+    (
+        "org-unit-not-then",
+        "Org unit did not exist at the period",
+        "A data row names an org unit at a period when no unit of that code existed (it ended, or began later). The hint names the unit that existed then, e.g. the one it was merged into.",
+    ),
     (
         "unknown-parent",
         "Unknown parent org unit",

@@ -178,9 +178,14 @@ def _counts(observations: Any, lang: str = "vi") -> str:
         _number(n, lang)
         for n in (observations.rows_read, observations.rows_used, observations.rows_rejected)
     )
+    derived = observations.rows_derived
     if lang == "vi":
-        return f"đọc {read} dòng = dùng {used} + loại {rejected}"
-    return f"rows read {read} = used {used} + rejected {rejected}"
+        text = f"đọc {read} dòng = dùng {used} + loại {rejected}"
+        more = f"; dựng thêm {_number(derived, lang)} dòng qua sắp xếp đơn vị hành chính"
+    else:
+        text = f"rows read {read} = used {used} + rejected {rejected}"
+        more = f"; {_number(derived, lang)} rows rebuilt across the reorganisation of org units"
+    return text + (more if derived else "")
 
 
 def _report_rejections(observations: Any, lang: str = "vi") -> None:
@@ -295,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # The commands, each module a family of them, register on `cli` when imported.
 from . import evaluate as _evaluate_commands  # noqa: E402, F401
+from . import orgunits as _orgunits  # noqa: E402, F401
 from . import report as _report  # noqa: E402, F401
 from . import specs as _specs  # noqa: E402, F401
 from . import template as _template  # noqa: E402, F401

@@ -118,6 +118,22 @@ HELP: dict[str, tuple[str, dict[str, str]]] = {
             "lang": _DATA["lang"],
         },
     ),
+    "orgunits": (
+        "Liệt kê và tìm đơn vị hành chính (mặc định: của Việt Nam, trước và sau ngày 1/7/2025), "
+        "hoặc xem lịch sử của một mã: các đơn vị từng mang mã đó, mỗi đơn vị được lập từ đâu và "
+        "đã nhập vào đâu.",
+        {
+            "source": "Tệp đơn vị, hoặc vn: các đơn vị hành chính của Việt Nam trước và sau ngày "
+            "1/7/2025 (đi kèm).",
+            "at": "Chỉ các đơn vị tồn tại vào ngày này.",
+            "level": "Chỉ các đơn vị của cấp này (province, commune…).",
+            "text": "Chỉ các đơn vị có tên chứa TEXT, không phân biệt dấu (quang nam tìm ra "
+            "Quảng Nam).",
+            "code": "Các đơn vị từng mang mã này, được lập từ đâu và đã nhập vào đâu.",
+            "lang": _DATA["lang"],
+            "fmt": _DATA["fmt"],
+        },
+    ),
     "schema": ("In JSON Schema của định dạng bộ chỉ tiêu (cho trình soạn thảo YAML).", {}),
 }
 """Vietnamese help per command ("" is the group): the command's help and its options' help."""

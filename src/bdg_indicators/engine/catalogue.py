@@ -43,7 +43,7 @@ class OrgUnitIds:
         parents = tuple(index[u.parent] if u.parent else -1 for u in tree)
         depths: list[int] = []
         for unit in tree:
-            depths.append(len(tree.ancestors(unit.code)))
+            depths.append(len(tree.ancestors(unit.key)))
         return cls(codes, parents, tuple(depths), tuple(u.level for u in tree), tree)
 
     @functools.cached_property

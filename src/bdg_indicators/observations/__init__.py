@@ -36,6 +36,7 @@ from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.spec import Spec
 
 from .form_cells import FormLayout, Places
+from .history import DERIVED, derive
 from .rows import REQUIRED_COLUMNS, Checker, Codes
 from .sources import read_source
 from .tables import drop_duplicates, reject_parts_over_wholes, row_key
@@ -92,8 +93,17 @@ class Observations:
 
     @property
     def rows_used(self) -> int:
-        """Rows used for evaluation."""
-        return int(self.encoded.height)
+        """Rows read and used for evaluation (not counting derived rows)."""
+        return int(self.encoded.height) - self.rows_derived
+
+    @property
+    def rows_derived(self) -> int:
+        """Rows derived across a reorganisation of org units (file
+        [`DERIVED`][bdg_indicators.observations.history.DERIVED]), from rows used."""
+        if DERIVED not in self.files:
+            return 0
+        derived = self.files.index(DERIVED)
+        return int((self.encoded.get_column("file") == derived).sum())
 
     @property
     def rows_rejected(self) -> int:
@@ -222,7 +232,9 @@ def read_observations(
     if not readable:
         raise ObservationError(checker.notes)
     places = Places(files=tuple(files), layouts=tuple(layouts))
-    return attrs.evolve(_assemble(spec, checker, frames, places, rows_read), digests=tuple(digests))
+    observations = _assemble(spec, checker, frames, places, rows_read)
+    derived = (None,) * (len(observations.files) - len(digests))  # the derived rows' pseudo-file
+    return attrs.evolve(observations, digests=(*digests, *derived))
 
 
 def _digest(source: Any) -> str | None:
@@ -294,7 +306,19 @@ def _assemble(
     table = reject_parts_over_wholes(
         table, spec, sizes, key_columns, places, scales, checker.rejected
     )
-    if bounded and not (table.get_column("bound") != 0).any():
+    files = places.files
+    if checker.org_units is not None:
+        table, notes = derive(
+            table,
+            checker.org_units,
+            tuple(checker.org_unit_codes.names),
+            tuple(checker.periods.names),
+            len(files),
+        )
+        checker.notes.extend(notes)
+        if (table.get_column("file") == len(files)).any():
+            files = (*files, DERIVED)
+    if "bound" in table.columns and not (table.get_column("bound") != 0).any():
         table = table.drop("bound")
     totals = {
         items[i]: int(t)
@@ -302,7 +326,7 @@ def _assemble(
     }
     return Observations(
         encoded=table,
-        files=places.files,
+        files=files,
         org_units=tuple(checker.org_unit_codes.names),
         periods=tuple(checker.periods.names),
         data_items=items,

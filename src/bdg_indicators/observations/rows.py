@@ -7,6 +7,7 @@ never row by row: a hint ("did you mean ...?") is computed once per distinct unk
 
 from __future__ import annotations
 
+import datetime
 import difflib  # noqa: F401  # tests count the did-you-mean searches through rows.difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +33,8 @@ __all__ = ["BLANK", "INVALID", "REQUIRED_COLUMNS", "Checker", "Codes"]
 REQUIRED_COLUMNS = ("org_unit", "period", "data_item", "value")
 """Columns every observations table has."""
 BLANK, INVALID = -1, -2
+NOT_THEN = -3
+"""The id of a code that named an org unit, but none at the row's period."""
 """Ids of blank and of invalid codes."""
 _NOTATION_CODES = ("invalid-number", "ambiguous-number")
 
@@ -195,6 +198,37 @@ class Checker:
     def _org_unit(self, code: str) -> int:
         return self.org_unit_codes.id(_nfc(code))
 
+    def _dated(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The org-unit ids resolved at the end of each row's period: the same code at two
+        dates may be two units; a code no unit had then is ``NOT_THEN``."""
+        import polars as pl
+
+        from bdg_indicators.rules.reorganisation import end_day
+
+        assert self.org_units is not None
+        pairs = (
+            frame.select(pl.col("org_unit").cast(pl.String).alias("code"), "period__id")
+            .unique()
+            .filter(pl.col("code").is_not_null(), pl.col("period__id") >= 0)
+        )
+        ids = []
+        for code, period in pairs.iter_rows():
+            day = end_day(parse_period(self.periods.names[period]).last)
+            unit = self.org_units.resolve(_nfc(code), day)
+            if unit is not None:
+                ids.append(self.org_unit_codes.id(unit.key))
+            else:
+                ids.append(NOT_THEN if self.org_units.versions(_nfc(code)) else INVALID)
+        dated = pairs.with_columns(pl.Series("dated", ids, dtype=pl.Int32))
+        return (
+            frame.with_columns(pl.col("org_unit").cast(pl.String).alias("code"))
+            .join(dated, on=["code", "period__id"], how="left")
+            .with_columns(
+                pl.coalesce("dated", pl.col("org_unit__id")).cast(pl.Int32).alias("org_unit__id")
+            )
+            .drop("code", "dated")
+        )
+
     def _period(self, text: str) -> int:
         try:
             return self.periods.id(str(parse_period(_nfc(text))))
@@ -243,6 +277,8 @@ class Checker:
             self._encode(frame, "period", self._period),
             *[self._encode(frame, b, self._breakdown(b)) for b in breakdowns],
         )
+        if self.org_units is not None and self.org_units.has_history:
+            frame = self._dated(frame)
         frame = frame.rename({"data_item": "data_item__raw"}).with_columns(
             pl.col("data_item__id").alias("data_item")
         )
@@ -253,7 +289,8 @@ class Checker:
         if bounded:
             frame = frame.with_columns(self._bounds(frame))
         reasons: list[tuple[pl.Expr, str, str]] = [
-            (pl.col(f"{column}__id") < 0, code, column) for code, column in _ROW_REASONS
+            (pl.col("org_unit__id") == NOT_THEN, "org-unit-not-then", "org_unit"),
+            *((pl.col(f"{column}__id") < 0, code, column) for code, column in _ROW_REASONS),
         ]
         for name in breakdowns:
             allowed = [i for i, d in enumerate(self.spec.data_items) if name in d.breakdowns]
@@ -354,11 +391,32 @@ class Checker:
             self._hints[key] = _close(value, known(), kind)
         return self._hints[key]
 
+    def _not_then(self, code: str, period: str) -> tuple[str, str | None]:
+        """ "no org unit `611` existed in 2025", and which did: its versions, and where each
+        went."""
+        assert self.org_units is not None
+        tree = self.org_units
+        said = []
+        for unit in tree.versions(_nfc(code)):
+            went = [tree[link.new] for link in tree.successors(unit.key)]
+            last = unit.valid_until - datetime.timedelta(days=1) if unit.valid_until else None
+            span = (f"from {unit.valid_from} " if unit.valid_from else "") + (
+                f"until {last}" if last else "on"
+            )
+            text = f"`{code}` was {unit.name} {span}".rstrip()
+            if went:
+                names = ", ".join(f"{u.name} ({u.code})" for u in went)
+                text += f"; it went into {names} on {tree.successors(unit.key)[0].on}"
+            said.append(text)
+        return f"no org unit `{code}` existed in {period}", "; ".join(said)
+
     def _explain(
         self, code: str, extra: str, column: str, row: Mapping[str, Any]
     ) -> tuple[str, str | None]:
         value, item = row.get("value"), row.get("data_item__raw")
         raw = item if column == "data_item" else row.get(column)
+        if code == "org-unit-not-then":
+            return self._not_then(str(raw), str(row.get("period")))
         if code == "unknown-org-unit":
             if raw is None or not str(raw).strip():
                 return "no org unit code", None
