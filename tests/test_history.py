@@ -236,3 +236,35 @@ def test_bdg_orgunits_history_and_find(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "3 đơn vị" in out
     assert "Plei Kần" not in out
+
+
+def test_the_shipped_tree_of_viet_nam() -> None:
+    """The shipped tree: whole merges rebuild exactly, Huế keeps its territory, codes are
+    resolved at a date (15 is Yên Bái in 2024 and the new Lào Cai in 2026)."""
+    tree = bdg.load_org_units("vn")
+    assert sum(1 for u in tree if u.level == "province") == 63 + 34
+    da_nang = before(tree, "48@2025-07-01")
+    assert da_nang is not None
+    assert dict(da_nang.parts) == {"48": 1, "49": 1}
+    assert not da_nang.estimated
+    hue = after(tree, "46")
+    assert hue is not None
+    assert dict(hue.parts) == {"46@2025-07-01": 1}
+    old, new = (tree.resolve("15", datetime.date(y, 12, 31)) for y in (2024, 2026))
+    assert old is not None
+    assert new is not None
+    assert (old.name, new.name) == ("Tỉnh Yên Bái", "Tỉnh Lào Cai")
+    assert {u.name for u in tree.search("quang nam") if u.level == "province"} == {"Tỉnh Quảng Nam"}
+    today = bdg.load_org_units("vn@2025-07-01")
+    assert sum(1 for u in today if u.level == "province") == 34
+    assert not any(u.level == "district" for u in today)
+
+
+def test_bdg_orgunits_on_the_shipped_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["orgunits", "--history", "49"]) == 0
+    assert "  → 48 Thành phố Đà Nẵng: nhập toàn bộ, ngày 2025-07-01" in capsys.readouterr().out
+    assert cli.main(["orgunits", "--history", "611"]) == 0
+    out = capsys.readouterr().out
+    assert "⇒ 23383 Xã Dục Nông (gồm Xã Đắk Ang, Xã Đắk Dục, Xã Đắk Nông)" in out
+    assert cli.main(["orgunits", "--at", "2025-07-01", "--level", "province"]) == 0
+    assert "34 đơn vị" in capsys.readouterr().out

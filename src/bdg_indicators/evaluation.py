@@ -185,7 +185,8 @@ def evaluate(
         spec_obj, observations, tree, chosen, base=base_period, method=method, backend=backend
     )
     ids = {"linear": METHODS["linear"].id, "cagr": METHODS["cagr"].id, "growth": OPEN_SDG_1.id}
-    table = _filter(public_table(engine.catalogue, engine.results, ids, method), periods, org_unit)
+    keys = _keys(tree, org_unit)
+    table = _filter(public_table(engine.catalogue, engine.results, ids, method), periods, keys)
     return EvaluationResult(
         spec=spec_obj,
         observations=observations,
@@ -245,12 +246,22 @@ def _is_org_units(path: str) -> bool:
     return name.startswith(("org-units", "org_units"))
 
 
-def _filter(table: Any, periods: Sequence[str] | None, org_unit: str | None) -> Any:
+def _keys(tree: OrgUnitTree | None, org_unit: str | None) -> list[str] | None:
+    """The keys ``org_unit`` names: itself, or every unit that has had it as its code (``51``
+    is the old Quảng Ngãi and ``51@2025-07-01`` the new)."""
+    if not org_unit:
+        return None
+    if tree is None or "@" in org_unit:
+        return [org_unit]
+    return [u.key for u in tree.versions(org_unit)] or [org_unit]
+
+
+def _filter(table: Any, periods: Sequence[str] | None, org_units: list[str] | None) -> Any:
     import polars as pl
 
     if periods:
         wanted = [str(parse_period(p)) for p in periods]
         table = table.filter(pl.col("period").is_in(wanted))
-    if org_unit:
-        table = table.filter(pl.col("org_unit") == org_unit)
+    if org_units:
+        table = table.filter(pl.col("org_unit").is_in(org_units))
     return table

@@ -184,8 +184,8 @@ def _csv_cell(value: Any) -> Any:
     return safe_cell(value) if isinstance(value, str) else value
 
 
-def _counts_after(result: Any, lang: str) -> list[str]:
-    """The x/y count of chỉ tiêu for each org unit and period of the table."""
+def _counts_after(result: Any, lang: str, shown: set[tuple[str, str]]) -> list[str]:
+    """The x/y count of chỉ tiêu for each org unit and period ``shown`` in the table."""
     from bdg_indicators.describe import describe_period
     from bdg_indicators.periods import parse_period
     from bdg_indicators.report.model import Tally
@@ -193,7 +193,7 @@ def _counts_after(result: Any, lang: str) -> list[str]:
 
     lines = []
     for row in result.summary().to_polars().iter_rows(named=True):
-        if row["goal"] is None and row["targets"]:
+        if row["goal"] is None and row["targets"] and (row["org_unit"], row["period"]) in shown:
             where = _unit_name(result, row["org_unit"])
             when = describe_period(parse_period(row["period"]), lang)
             lines.append(f"{where}, {when}: {count_text(Tally.of(row), lang)}")
@@ -239,7 +239,7 @@ def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
         )
     console = Console()
     console.print(table)
-    notes = _counts_after(result, lang)
+    notes = _counts_after(result, lang, {(r["org_unit"], r["period"]) for r in rows})
     if any(level_mark(r["verification"]) for r in rows if r["milestone"] is not None):
         notes.append(f"{'Mốc' if vi else 'Milestones'}: {level_legend(lang)}")
     if hidden:

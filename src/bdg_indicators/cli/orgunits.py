@@ -118,6 +118,20 @@ def _history(tree: Any, code: str, lang: str, fmt: str) -> None:
             kind = KINDS_VI[link.kind] if vi else link.kind
             new = tree[link.new]
             click.echo(f"  → {new.code} {new.name}: {kind}, {'ngày' if vi else 'on'} {link.on}")
+        if not tree.successors(unit.key):
+            _parts_went(tree, unit, lang)
+
+
+def _parts_went(tree: Any, unit: Any, lang: str) -> None:
+    """Where the parts of a unit without links of its own went (a district's communes)."""
+    went: dict[str, list[str]] = {}
+    for part in tree.descendants(unit.key):
+        for link in tree.successors(part.key):
+            new = tree[link.new]
+            went.setdefault(f"{new.code} {new.name}", []).append(part.name)
+    for new, parts in went.items():
+        into = "gồm" if lang == "vi" else "from"
+        click.echo(f"  ⇒ {new} ({into} {', '.join(parts)})")
 
 
 @cli.command()

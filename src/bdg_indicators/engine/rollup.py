@@ -277,6 +277,27 @@ def _scope_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     )
 
 
+def _absent_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
+    """The (org unit, period) pairs when the unit did not exist: it is neither summed into its
+    parent then nor summed from its children (its figures then are only those rebuilt across the
+    reorganisation, [`observations.history`][bdg_indicators.observations.history])."""
+    from bdg_indicators.rules.reorganisation import end_day
+
+    units, periods = [], []
+    tree = cat.org_units.tree
+    if tree is not None and tree.has_history:
+        days = [end_day(period.last) for period in cat.periods.periods]
+        for ou, key in enumerate(cat.org_units.codes):
+            unit = tree[key]
+            if unit.valid_from is None and unit.valid_until is None:
+                continue
+            for per, day in enumerate(days):
+                if not unit.exists_on(day):
+                    units.append(ou)
+                    periods.append(per)
+    return backend.table({"ou": units, "per": periods}, {"ou": nw.Int32, "per": nw.Int32})
+
+
 def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) -> Any:
     """Every (scope, org unit, period) with a value or a partial report: own complete rows,
     sums up the tree over children that have every series, and own incomplete rows where
@@ -315,9 +336,10 @@ def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) ->
         )
     )
     levels = [complete]
+    absent = _absent_table(cat, backend)
     for depth in range(max(cat.org_units.depths, default=0), 0, -1):
         current = pl.concat(levels, how="vertical_relaxed")
-        summed = _sum_level(backend.lazy(current), units, depth, slots, bits)
+        summed = _sum_level(backend.lazy(current), units, depth, slots, bits, absent)
         new = backend.collect(
             summed.join(
                 backend.lazy(current).select("scope", "ou", "per"),
@@ -352,11 +374,16 @@ def _sum_level(
     depth: int,
     slots: list[str],
     bits: list[str],
+    absent: nw.LazyFrame[Any],
 ) -> nw.LazyFrame[Any]:
-    """The sums, at depth - 1, of the complete rows at ``depth`` (summable scopes only); a sum
-    is a bound where some child's value is."""
-    children = current.filter((nw.col("depth") == depth) & nw.col("summable")).join(
-        units.select("ou", "parent"), on="ou"
+    """The sums, at depth - 1, of the complete rows at ``depth`` (summable scopes only), over
+    children that existed then into parents that existed then; a sum is a bound where some
+    child's value is."""
+    children = (
+        current.filter((nw.col("depth") == depth) & nw.col("summable"))
+        .join(absent, on=["ou", "per"], how="anti")
+        .join(units.select("ou", "parent"), on="ou")
+        .join(absent.rename({"ou": "parent"}), on=["parent", "per"], how="anti")
     )
     if bits:
         children = children.with_columns(*[e for b in bits for e in _or_bits(b)])
@@ -399,8 +426,9 @@ def parts_of_reported(cat: Catalogue, values: Any, backend: Backend) -> Any:
         scopes.select("scope", "summable"), on="scope"
     )
     frames = []
+    absent = _absent_table(cat, backend)
     for depth in range(max(cat.org_units.depths, default=0), 0, -1):
-        summed = _sum_level(complete, units, depth, slots, bits)
+        summed = _sum_level(complete, units, depth, slots, bits, absent)
         frames.append(
             backend.collect(
                 summed.join(backend.lazy(reported), on=["scope", "ou", "per"], how="inner")
