@@ -96,7 +96,10 @@ def test_an_old_district_is_judged_on_its_territory_after_2025() -> None:
 
 def test_a_unit_that_cannot_be_rebuilt_says_why() -> None:
     result = bdg.evaluate(EXAMPLE)
-    assert _value(result, "62", "2025")["value"] is None
+    kon_tum = _value(result, "62", "2025")
+    assert kon_tum["value"] is None
+    assert (kon_tum["status"], kon_tum["reason_code"]) == ("no_data", "not-comparable")
+    assert kon_tum["reason_subject"] == "not-wholly-mapped"
     notes = [p.message for p in result.observations.notes if p.code == "not-comparable"]
     assert any(m.startswith("Tỉnh Kon Tum (62) cannot be rebuilt for 2025") for m in notes)
 
@@ -268,3 +271,26 @@ def test_bdg_orgunits_on_the_shipped_tree(capsys: pytest.CaptureFixture[str]) ->
     assert "⇒ 23383 Xã Dục Nông (gồm Xã Đắk Ang, Xã Đắk Dục, Xã Đắk Nông)" in out
     assert cli.main(["orgunits", "--at", "2025-07-01", "--level", "province"]) == 0
     assert "34 đơn vị" in capsys.readouterr().out
+
+
+def test_a_unit_that_did_not_exist_is_not_applicable(tmp_path: Path) -> None:
+    """Xã M, made in 2025 of a part of B without weight, has no data in 2020 (not comparable);
+    a unit that nothing stands for is not applicable then, with when it existed."""
+    result = _run(tmp_path, "note: một phần")
+    m = _value(result, "M@2025-07-01", "2020")
+    assert (m["status"], m["reason_code"]) == ("no_data", "not-comparable")
+    a = _value(result, "A", "2025")
+    assert (a["status"], a["reason_code"]) == ("no_data", "not-comparable")
+    spec = tmp_path / "spec.yaml"
+    lonely = tmp_path / "lonely.yaml"
+    lonely.write_text(
+        "bdg_org_units: 1\norg_units:\n"
+        "  - {code: A, name: Xã A, level: commune, valid_until: 2025-07-01}\n"
+        "  - {code: N, name: Xã N, level: commune, valid_from: 2025-07-01}\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.csv"
+    alone = bdg.evaluate(spec, data, org_units=lonely)
+    gone = _value(alone, "A", "2025")
+    assert (gone["status"], gone["reason_code"]) == ("not_applicable", "org-unit-absent")
+    assert gone["reason_subject"] == "đến hết 2025-06-30"

@@ -29,6 +29,7 @@ from bdg_indicators.spec import Spec, Target
 from .achieved import with_verdicts
 from .backend import Backend
 from .catalogue import Catalogue
+from .existence import with_existence
 from .judge import judge, variant_limits
 from .population import with_population
 from .progress import settle
@@ -120,6 +121,7 @@ def run(
     results = settle(results, variant_limits(cat))
     results = _with_parts(cat, observations, values, shares, expected, engine, results)
     results = with_population(cat, results, needed)
+    results = with_existence(cat, observations, results)
     results = results[results.select(order_key(cat)).to_series().arg_sort()]
     return EngineResult(
         catalogue=cat, values=values, variants=variants, results=results, shares=shares

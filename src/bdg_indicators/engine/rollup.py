@@ -281,21 +281,13 @@ def _absent_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     """The (org unit, period) pairs when the unit did not exist: it is neither summed into its
     parent then nor summed from its children (its figures then are only those rebuilt across the
     reorganisation, [`observations.history`][bdg_indicators.observations.history])."""
-    from bdg_indicators.rules.reorganisation import end_day
+    from .existence import absent_pairs
 
-    units, periods = [], []
-    tree = cat.org_units.tree
-    if tree is not None and tree.has_history:
-        days = [end_day(period.last) for period in cat.periods.periods]
-        for ou, key in enumerate(cat.org_units.codes):
-            unit = tree[key]
-            if unit.valid_from is None and unit.valid_until is None:
-                continue
-            for per, day in enumerate(days):
-                if not unit.exists_on(day):
-                    units.append(ou)
-                    periods.append(per)
-    return backend.table({"ou": units, "per": periods}, {"ou": nw.Int32, "per": nw.Int32})
+    pairs = absent_pairs(cat)
+    return backend.table(
+        {"ou": [ou for ou, _ in pairs], "per": [per for _, per in pairs]},
+        {"ou": nw.Int32, "per": nw.Int32},
+    )
 
 
 def roll_up(cat: Catalogue, own: Any, expected_counts: Any, backend: Backend) -> Any:

@@ -82,6 +82,9 @@ class Observations:
     """Data rows read from all sources."""
     tree: OrgUnitTree | None = None
     """The org-unit tree the codes were checked against, if any."""
+    not_comparable: Mapping[tuple[str, str], str] = attrs.field(factory=dict)
+    """(org-unit key, period) pairs that others stand for but cannot be summed across the
+    reorganisation, with why (``part-without-weight``, ``not-wholly-mapped``)."""
     digests: tuple[str | None, ...] = ()
     """SHA-256 of each file of ``files`` (``None`` for a dataframe), for reproducibility
     stamps."""
@@ -307,8 +310,9 @@ def _assemble(
         table, spec, sizes, key_columns, places, scales, checker.rejected
     )
     files = places.files
+    not_comparable: dict[tuple[str, str], str] = {}
     if checker.org_units is not None:
-        table, notes = derive(
+        table, notes, not_comparable = derive(
             table,
             checker.org_units,
             tuple(checker.org_unit_codes.names),
@@ -338,4 +342,5 @@ def _assemble(
         notes=tuple(sorted(checker.notes, key=_order)),
         rows_read=rows_read,
         tree=checker.org_units,
+        not_comparable=not_comparable,
     )

@@ -120,18 +120,20 @@ def derive(
     org_units: tuple[str, ...],
     periods: tuple[str, ...],
     file_id: int,
-) -> tuple[pl.DataFrame, list[Problem]]:
+) -> tuple[pl.DataFrame, list[Problem], dict[tuple[str, str], str]]:
     """``table`` with the derived rows of every unit at every period it did not exist and
-    others stand for it (file ``file_id``), and notes for those that cannot be rebuilt."""
+    others stand for it (file ``file_id``); notes for those of the units the data are about that
+    cannot be rebuilt; and every (key, period) that cannot be, with why."""
 
     if not tree.has_history or table.is_empty():
-        return table, []
+        return table, [], {}
     ids = {key: i for i, key in enumerate(org_units)}
     series = ["data_item", *[c for c in table.columns if c not in _NOT_SERIES]]
     present = set(table.select("org_unit", "period").unique().iter_rows())
     reporting = {unit for unit, _ in present}
     made: list[dict[str, Any]] = []
     notes: list[Problem] = []
+    refused: dict[tuple[str, str], str] = {}
     standings = _Standings(tree)
     for period_id, period in enumerate(periods):
         for key, unit_id in ids.items():
@@ -140,16 +142,18 @@ def derive(
             standing = standings.of(key, period)
             if standing is None:
                 continue
-            if standing.reason is not None:  # said only of units the data are about
+            if standing.reason is not None:
                 linked = {ids.get(k) for link in standing.links for k in (link.old, link.new)}
-                if unit_id in reporting and any((i, period_id) in present for i in linked):
-                    notes.append(_note(tree, standing, period))
+                if any((i, period_id) in present for i in linked):
+                    refused[key, period] = standing.reason
+                    if unit_id in reporting:  # said only of units the data are about
+                        notes.append(_note(tree, standing, period))
                 continue
             for row, members in _derived_rows(table, series, ids, standing, period_id):
                 made.append(
                     _row(row, members, tree, standing, unit_id, period_id, file_id, len(made))
                 )
-    return _joined(table, made), notes
+    return _joined(table, made), notes, refused
 
 
 def _joined(table: pl.DataFrame, made: list[dict[str, Any]]) -> pl.DataFrame:

@@ -209,6 +209,27 @@ REASONS: dict[str, Reason] = {
             "mục tiêu bằng giá trị ban đầu, không cần tăng hay giảm: dùng phương pháp tuyến tính",
             "the goal equals the baseline, so no growth is required: the linear method decides",
         ),
+        # --- org units over time
+        _reason(
+            "not-comparable",
+            "không so sánh được qua sắp xếp đơn vị hành chính: {s}",
+            "not comparable across the reorganisation of org units: {s}",
+            subjects={
+                "part-without-weight": (
+                    "có phần của một đơn vị chuyển sang mà không có trọng số",
+                    "a part of a unit passed to it with no stated weight",
+                ),
+                "not-wholly-mapped": (
+                    "lãnh thổ của nó không chuyển trọn vào các đơn vị chỉ gồm nó",
+                    "its territory did not pass wholly to units made only of it",
+                ),
+            },
+        ),
+        _reason(
+            "org-unit-absent",
+            "đơn vị không tồn tại vào kỳ này ({s})",
+            "the org unit did not exist at this period ({s})",
+        ),
         # --- who a target applies to
         _reason(
             "level-not-judged",

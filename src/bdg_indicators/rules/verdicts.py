@@ -29,7 +29,7 @@ import attrs
 
 from .statuses import Status
 
-__all__ = ["Case", "ladder", "population_step"]
+__all__ = ["Case", "existence_step", "ladder", "population_step"]
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +157,29 @@ def population_step(
         (outside.fill_null(False), Status.NOT_APPLICABLE, "outside-population", where),
     ]
     for when, this_status, this_code, this_subject in reversed(steps):
+        status = nw.when(when).then(_text(this_status.value)).otherwise(status)
+        code = nw.when(when).then(_text(this_code)).otherwise(code)
+        subject = nw.when(when).then(this_subject).otherwise(subject)
+    return status, code, subject
+
+
+def existence_step(
+    status: Any, code: Any, subject: Any, *, absent: Any, reason: Any, validity: Any
+) -> tuple[Any, Any, Any]:
+    """(status, reason code, reason subject) of a result without a value at a period when its
+    org unit did not exist (``absent``): ``no_data`` (``not-comparable``, its ``reason``) where
+    others stood for it but could not be summed, else ``not_applicable`` (``org-unit-absent``,
+    with its ``validity``). A unit given a value then (rebuilt across the reorganisation) keeps
+    its verdict."""
+    import narwhals as nw
+
+    uncomparable = absent & ~reason.is_null()
+    gone = absent & reason.is_null()
+    steps = [
+        (uncomparable, Status.NO_DATA, "not-comparable", reason),
+        (gone, Status.NOT_APPLICABLE, "org-unit-absent", validity),
+    ]
+    for when, this_status, this_code, this_subject in steps:
         status = nw.when(when).then(_text(this_status.value)).otherwise(status)
         code = nw.when(when).then(_text(this_code)).otherwise(code)
         subject = nw.when(when).then(this_subject).otherwise(subject)

@@ -1,0 +1,80 @@
+"""Results of org units at periods when they did not exist: not applicable (the unit did not
+exist then), or no data because it could not be rebuilt across the reorganisation
+([`rules.verdicts.existence_step`][bdg_indicators.rules.verdicts.existence_step]). A unit given a
+value then (its figures rebuilt) keeps its verdict."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import narwhals as nw
+
+from bdg_indicators.observations import Observations
+from bdg_indicators.rules.reorganisation import end_day
+from bdg_indicators.rules.verdicts import existence_step
+
+from .catalogue import Catalogue
+
+__all__ = ["absent_pairs", "with_existence"]
+
+
+def _validity(unit: Any) -> str:
+    """ "đến hết 2025-06-30" / "từ 2025-07-01": when the unit existed."""
+    parts = []
+    if unit.valid_from is not None:
+        parts.append(f"từ {unit.valid_from}")
+    if unit.valid_until is not None:
+        parts.append(f"đến hết {unit.valid_until - datetime.timedelta(days=1)}")
+    return " ".join(parts)
+
+
+def absent_pairs(cat: Catalogue) -> list[tuple[int, int]]:
+    """The (org unit, period) ids when the unit did not exist (none without a history)."""
+    tree = cat.org_units.tree
+    if tree is None or not tree.has_history:
+        return []
+    days = [end_day(period.last) for period in cat.periods.periods]
+    pairs = []
+    for ou, key in enumerate(cat.org_units.codes):
+        unit = tree[key]
+        if unit.valid_from is None and unit.valid_until is None:
+            continue
+        pairs += [(ou, per) for per, day in enumerate(days) if not unit.exists_on(day)]
+    return pairs
+
+
+def with_existence(cat: Catalogue, observations: Observations, results: Any) -> Any:
+    """``results`` (Polars, by ids) with the results of absent org units said so."""
+    import polars as pl
+
+    pairs = absent_pairs(cat)
+    if not pairs:
+        return results
+    tree = cat.org_units.tree
+    assert tree is not None
+    codes, periods = cat.org_units.codes, cat.periods.periods
+    refused = observations.not_comparable
+    frame = pl.DataFrame(
+        {
+            "ou": pl.Series([ou for ou, _ in pairs], dtype=results.schema["ou"]),
+            "per": pl.Series([per for _, per in pairs], dtype=results.schema["per"]),
+            "_reason": [refused.get((codes[ou], str(periods[per]))) for ou, per in pairs],
+            "_validity": [_validity(tree[codes[ou]]) for ou, _ in pairs],
+            "_absent": [True] * len(pairs),
+        }
+    )
+    joined = nw.from_native(results.join(frame, on=["ou", "per"], how="left"), eager_only=True)
+    absent = nw.col("_absent").fill_null(False) & nw.col("vn").is_null()
+    status, code, subject = existence_step(
+        nw.col("status"),
+        nw.col("reason_code"),
+        nw.col("reason_subject"),
+        absent=absent,
+        reason=nw.col("_reason"),
+        validity=nw.col("_validity"),
+    )
+    updated = joined.with_columns(
+        status.alias("status"), code.alias("reason_code"), subject.alias("reason_subject")
+    )
+    return updated.drop("_reason", "_validity", "_absent").to_native()
