@@ -12,8 +12,9 @@ with the reason, never a guessed figure. A reported row always wins over a deriv
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from bdg_indicators.errors import Location, Problem, Severity
 from bdg_indicators.orgunits import OrgUnitTree
@@ -75,43 +76,84 @@ def _note(tree: OrgUnitTree, standing: Standing, period: str) -> Problem:
     )
 
 
-def _sum(rows: list[dict[str, Any]], factors: dict[int, Fraction]) -> tuple[int, bool]:
-    """Σ factor × num, rounded half away from zero to the stored scale; whether it was rounded."""
-    total = sum((factors[r["org_unit"]] * r["num"] for r in rows), Fraction(0))
-    if total.denominator == 1:
-        return int(total), False
-    rounded = math.floor(abs(total) + Fraction(1, 2))
-    return (rounded if total >= 0 else -rounded), True
+@attrs.frozen
+class _Plan:
+    """Which parts each unit is summed from at each period, with their factors as integers
+    (``scaled / scale``), and the words of each sum."""
+
+    rows: list[dict[str, Any]] = attrs.field(factory=list)
+    words: dict[tuple[int, int], str] = attrs.field(factory=dict)
+
+    def add(self, standing: Standing, unit: int, period: int, ids: dict[str, int]) -> None:
+        scale = math.lcm(*(f.denominator for _, f in standing.parts))
+        for key, factor in standing.parts:
+            self.rows.append(
+                {
+                    "unit": unit,
+                    "part": ids[key],
+                    "period": period,
+                    "scaled": int(factor * scale),
+                    "scale": scale,
+                    "parts": len(standing.parts),
+                    "estimated": standing.estimated,
+                }
+            )
 
 
-def _derived_rows(
-    table: pl.DataFrame,
-    series: list[str],
-    ids: dict[str, int],
-    standing: Standing,
-    period: int,
-) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """The derived rows of one unit at one period: one per series every part reports."""
+def _sums(table: pl.DataFrame, plan: _Plan, series: list[str], file_id: int) -> pl.DataFrame:
+    """The derived rows, in one plan: per unit, period and series that every part reports, the
+    parts' values times their factors, summed, rounded half away from zero to the stored scale
+    where a weight made it a fraction (an estimate, as is every sum that used a weight)."""
     import polars as pl
 
-    factors = {ids[k]: f for k, f in standing.parts if k in ids}
-    if len(factors) < len(standing.parts):
-        return []
-    rows = table.filter(pl.col("period") == period, pl.col("org_unit").is_in(list(factors)))
-    made = []
-    for _, group in rows.group_by(series, maintain_order=True):
-        members = group.to_dicts()
-        if len({r["org_unit"] for r in members}) < len(factors):
-            continue  # a part without this series: the sum would miss it
-        num, rounded = _sum(members, factors)
-        bits = 0
-        for r in members:
-            bits |= int(r.get("bound") or 0)
-        if standing.estimated or rounded:
-            bits = ABOUT
-        first = members[0]
-        made.append(({**{c: first[c] for c in series}, "num": num, "bound": bits}, members))
-    return made
+    wide = pl.Int128
+    parts = pl.DataFrame(plan.rows).cast(
+        {"part": table.schema["org_unit"], "period": table.schema["period"]}
+    )
+    bound = pl.col("bound") if "bound" in table.columns else pl.lit(0, pl.Int8)
+    summed = (
+        table.join(parts, left_on=["org_unit", "period"], right_on=["part", "period"])
+        .group_by("unit", "period", *series)
+        .agg(
+            pl.col("org_unit").n_unique().alias("found"),
+            pl.first("parts"),
+            pl.first("scale"),
+            pl.first("estimated"),
+            (pl.col("num").cast(wide) * pl.col("scaled").cast(wide)).sum().alias("total"),
+            (bound // 1 % 2).max().alias("above"),
+            (bound // 2 % 2).max().alias("below"),
+        )
+        .filter(pl.col("found") == pl.col("parts"))  # a part without the series: no sum
+        .sort("unit", "period", *series)
+    )
+    scale = pl.col("scale").cast(wide)
+    magnitude = (pl.col("total").abs() * 2 + scale) // (scale * 2)
+    inexact = pl.col("estimated") | (pl.col("total") % scale != 0)
+    words = pl.DataFrame(
+        {
+            "unit": [u for u, _ in plan.words],
+            "period": [p for _, p in plan.words],
+            "source": list(plan.words.values()),
+        }
+    ).cast({"unit": summed.schema["unit"], "period": summed.schema["period"]})
+    return (
+        summed.with_columns(
+            pl.when(pl.col("total") < 0).then(-magnitude).otherwise(magnitude).alias("num"),
+            pl.when(inexact)
+            .then(pl.lit(ABOUT))
+            .otherwise(pl.col("above") + 2 * pl.col("below"))
+            .alias("bound"),
+        )
+        .join(words, on=["unit", "period"])
+        .with_row_index("row", offset=1)
+        .with_columns(pl.lit(file_id).alias("file"), pl.col("unit").alias("org_unit"))
+    )
+
+
+def _source(tree: OrgUnitTree, standing: Standing) -> str:
+    """The source of a derived row: how it was made, and from which links."""
+    how = "ước tính" if standing.estimated else "cộng"
+    return f"{how} từ {len(standing.parts)} đơn vị: {_words(tree, standing)}"
 
 
 def derive(
@@ -124,16 +166,13 @@ def derive(
     """``table`` with the derived rows of every unit at every period it did not exist and
     others stand for it (file ``file_id``); notes for those of the units the data are about that
     cannot be rebuilt; and every (key, period) that cannot be, with why."""
-
     if not tree.has_history or table.is_empty():
         return table, [], {}
     ids = {key: i for i, key in enumerate(org_units)}
     series = ["data_item", *[c for c in table.columns if c not in _NOT_SERIES]]
     present = set(table.select("org_unit", "period").unique().iter_rows())
     reporting = {unit for unit, _ in present}
-    made: list[dict[str, Any]] = []
-    notes: list[Problem] = []
-    refused: dict[tuple[str, str], str] = {}
+    plan, notes, refused = _Plan(), [], {}
     standings = _Standings(tree)
     for period_id, period in enumerate(periods):
         for key, unit_id in ids.items():
@@ -148,48 +187,25 @@ def derive(
                     refused[key, period] = standing.reason
                     if unit_id in reporting:  # said only of units the data are about
                         notes.append(_note(tree, standing, period))
-                continue
-            for row, members in _derived_rows(table, series, ids, standing, period_id):
-                made.append(
-                    _row(row, members, tree, standing, unit_id, period_id, file_id, len(made))
-                )
-    return _joined(table, made), notes, refused
-
-
-def _joined(table: pl.DataFrame, made: list[dict[str, Any]]) -> pl.DataFrame:
-    """``table`` and the derived rows, with a ``bound`` column only if some row is a bound."""
-    import polars as pl
-
-    if not made:
-        return table
-    bounded = "bound" in table.columns or any(r["bound"] for r in made)
-    base = table
-    if bounded and "bound" not in table.columns:
-        base = table.with_columns(pl.lit(0, pl.Int8).alias("bound"))
-    extra = pl.DataFrame(made).select(base.columns)
-    return pl.concat([base, extra.cast(base.schema)])
+            elif all(k in ids for k, _ in standing.parts):
+                plan.add(standing, unit_id, period_id, ids)
+                plan.words[unit_id, period_id] = _source(tree, standing)
+    if not plan.rows:
+        return table, notes, refused
+    return _joined(table, _sums(table, plan, series, file_id)), notes, refused
 
 
 _NOT_SERIES = ("file", "row", "org_unit", "period", "data_item", "num", "source", "bound")
 
 
-def _row(
-    row: dict[str, Any],
-    members: list[dict[str, Any]],
-    tree: OrgUnitTree,
-    standing: Standing,
-    unit_id: int,
-    period_id: int,
-    file_id: int,
-    index: int,
-) -> dict[str, Any]:
-    return {
-        **row,
-        "file": file_id,
-        "row": index + 1,
-        "org_unit": unit_id,
-        "period": period_id,
-        "source": ("ước tính" if standing.estimated else "cộng")
-        + f" từ {len(members)} đơn vị: "
-        + _words(tree, standing),
-    }
+def _joined(table: pl.DataFrame, made: pl.DataFrame) -> pl.DataFrame:
+    """``table`` and the derived rows, with a ``bound`` column only if some row is a bound."""
+    import polars as pl
+
+    if made.is_empty():
+        return table
+    bounded = "bound" in table.columns or bool((made.get_column("bound") != 0).any())
+    base = table
+    if bounded and "bound" not in table.columns:
+        base = table.with_columns(pl.lit(0, pl.Int8).alias("bound"))
+    return pl.concat([base, made.select(base.columns).cast(base.schema)])
