@@ -293,4 +293,5 @@ def test_a_unit_that_did_not_exist_is_not_applicable(tmp_path: Path) -> None:
     alone = bdg.evaluate(spec, data, org_units=lonely)
     gone = _value(alone, "A", "2025")
     assert (gone["status"], gone["reason_code"]) == ("not_applicable", "org-unit-absent")
-    assert gone["reason_subject"] == "đến hết 2025-06-30"
+    assert gone["reason_subject"] == "../2025-06-30"
+    assert gone["reason"] == "the org unit did not exist at this period (it existed ../2025-06-30)"

@@ -6,9 +6,11 @@ English way (``97.9``; ``17,101``).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from fractions import Fraction
 
+from .orgunits import OrgUnit
 from .periods import Period, PeriodKind
 from .rules.comparisons import COMPARATORS, bounds
 from .spec import (
@@ -30,6 +32,7 @@ __all__ = [
     "describe_milestone",
     "describe_period",
     "describe_status",
+    "describe_validity",
     "display_decimals",
     "format_number",
     "format_unit",
@@ -281,6 +284,19 @@ def describe_period(period: Period, lang: str = "vi") -> str:
         case PeriodKind.MONTH:
             return f"tháng {period.first % 12 + 1} năm {year}" if vi else str(period)
     return f"{'năm ' if vi else ''}{year}"
+
+
+def describe_validity(unit: OrgUnit, lang: str = "vi") -> str:
+    """When an org unit exists: ``từ 2025-07-01``, ``đến hết 2025-06-30`` (``from 2025-07-01``,
+    ``until 2025-06-30``: its last day), ``hiện có`` (``current``) without dates."""
+    vi = lang == "vi"
+    parts = []
+    if unit.valid_from is not None:
+        parts.append(f"{'từ' if vi else 'from'} {unit.valid_from}")
+    if unit.valid_until is not None:
+        last = unit.valid_until - datetime.timedelta(days=1)
+        parts.append(f"{'đến hết' if vi else 'until'} {last}")
+    return " ".join(parts) or ("hiện có" if vi else "current")
 
 
 def describe_milestone(

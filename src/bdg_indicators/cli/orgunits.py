@@ -31,14 +31,9 @@ def _day(text: str | None) -> datetime.date | None:
 
 
 def _validity(unit: Any, lang: str) -> str:
-    vi = lang == "vi"
-    start = f"{'từ' if vi else 'from'} {unit.valid_from}" if unit.valid_from else ""
-    end = (
-        f"{'đến hết' if vi else 'until'} {unit.valid_until - datetime.timedelta(days=1)}"
-        if unit.valid_until
-        else ""
-    )
-    return " ".join(p for p in (start, end) if p) or ("hiện có" if vi else "current")
+    from bdg_indicators.describe import describe_validity
+
+    return describe_validity(unit, lang)
 
 
 def _unit_json(unit: Any) -> dict[str, Any]:

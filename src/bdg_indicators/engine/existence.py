@@ -5,7 +5,6 @@ value then (its figures rebuilt) keeps its verdict."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import narwhals as nw
@@ -19,14 +18,13 @@ from .catalogue import Catalogue
 __all__ = ["absent_pairs", "with_existence"]
 
 
-def _validity(unit: Any) -> str:
-    """ "đến hết 2025-06-30" / "từ 2025-07-01": when the unit existed."""
-    parts = []
-    if unit.valid_from is not None:
-        parts.append(f"từ {unit.valid_from}")
-    if unit.valid_until is not None:
-        parts.append(f"đến hết {unit.valid_until - datetime.timedelta(days=1)}")
-    return " ".join(parts)
+def _interval(unit: Any) -> str:
+    """When the unit existed, as an ISO 8601 interval of days: ``../2025-06-30``,
+    ``2025-07-01/..``."""
+    import datetime
+
+    last = unit.valid_until - datetime.timedelta(days=1) if unit.valid_until else None
+    return f"{unit.valid_from or '..'}/{last or '..'}"
 
 
 def absent_pairs(cat: Catalogue) -> list[tuple[int, int]]:
@@ -60,7 +58,7 @@ def with_existence(cat: Catalogue, observations: Observations, results: Any) -> 
             "ou": pl.Series([ou for ou, _ in pairs], dtype=results.schema["ou"]),
             "per": pl.Series([per for _, per in pairs], dtype=results.schema["per"]),
             "_reason": [refused.get((codes[ou], str(periods[per]))) for ou, per in pairs],
-            "_validity": [_validity(tree[codes[ou]]) for ou, _ in pairs],
+            "_validity": [_interval(tree[codes[ou]]) for ou, _ in pairs],
             "_absent": [True] * len(pairs),
         }
     )

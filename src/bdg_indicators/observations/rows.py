@@ -7,7 +7,6 @@ never row by row: a hint ("did you mean ...?") is computed once per distinct unk
 
 from __future__ import annotations
 
-import datetime
 import difflib  # noqa: F401  # tests count the did-you-mean searches through rows.difflib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from bdg_indicators import units as units_mod
+from bdg_indicators.describe import describe_validity
 from bdg_indicators.errors import Location, Problem, Severity, did_you_mean
 from bdg_indicators.orgunits import OrgUnitTree
 from bdg_indicators.periods import parse_period
@@ -399,11 +399,7 @@ class Checker:
         said = []
         for unit in tree.versions(_nfc(code)):
             went = [tree[link.new] for link in tree.successors(unit.key)]
-            last = unit.valid_until - datetime.timedelta(days=1) if unit.valid_until else None
-            span = (f"from {unit.valid_from} " if unit.valid_from else "") + (
-                f"until {last}" if last else "on"
-            )
-            text = f"`{code}` was {unit.name} {span}".rstrip()
+            text = f"`{code}` was {unit.name} {describe_validity(unit, 'en')}"
             if went:
                 names = ", ".join(f"{u.name} ({u.code})" for u in went)
                 text += f"; it went into {names} on {tree.successors(unit.key)[0].on}"

@@ -227,8 +227,8 @@ REASONS: dict[str, Reason] = {
         ),
         _reason(
             "org-unit-absent",
-            "đơn vị không tồn tại vào kỳ này ({s})",
-            "the org unit did not exist at this period ({s})",
+            "đơn vị không tồn tại vào kỳ này (thời gian tồn tại: {s})",
+            "the org unit did not exist at this period (it existed {s})",
         ),
         # --- who a target applies to
         _reason(
