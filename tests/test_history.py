@@ -295,3 +295,13 @@ def test_a_unit_that_did_not_exist_is_not_applicable(tmp_path: Path) -> None:
     assert (gone["status"], gone["reason_code"]) == ("not_applicable", "org-unit-absent")
     assert gone["reason_subject"] == "../2025-06-30"
     assert gone["reason"] == "the org unit did not exist at this period (it existed ../2025-06-30)"
+
+
+def test_rebuilt_figures_are_said_so_in_tables_and_reports(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["report", EXAMPLE, "--period", "2025", "--org-unit", "611", "--out", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "(dựng lại qua" in out
+    assert cli.main(["evaluate", EXAMPLE, "--org-unit", "611", "--lang", "en"]) == 0
+    assert "(rebuilt across the" in capsys.readouterr().out

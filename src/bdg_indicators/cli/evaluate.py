@@ -209,12 +209,14 @@ def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
     from bdg_indicators.report.records import (
         change_text,
         milestone_text,
+        rebuilt,
         value_text,
         verdict_text,
         with_data,
     )
 
     vi = lang == "vi"
+    remade = rebuilt(result)
     rows = result.to_dicts()
     hidden = 0 if show_all else sum(not with_data(r) for r in rows)
     if not show_all:
@@ -232,7 +234,7 @@ def _print_table(result: Any, lang: str, show_all: bool = True) -> None:
             row["target"],
             _unit_name(result, row["org_unit"]),
             describe_period(parse_period(row["period"]), lang),
-            value_text(row, lang),
+            value_text(row, lang, (row["org_unit"], row["period"]) in remade),
             milestone_text(result, row, lang),
             verdict_text(row, lang),
             change_text(result, row, lang),

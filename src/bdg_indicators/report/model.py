@@ -27,6 +27,7 @@ from .records import (
     baseline_text,
     change_text,
     milestone_text,
+    rebuilt,
     value_text,
     verdict_text,
     with_data,
@@ -145,7 +146,9 @@ class Report:
         return vi if self.lang == "vi" else en
 
 
-def _line(result: EvaluationResult, row: dict[str, Any], lang: str) -> Line:
+def _line(
+    result: EvaluationResult, row: dict[str, Any], lang: str, remade: frozenset[tuple[str, str]]
+) -> Line:
     spec = result.spec
     target = spec.target(row["target"])
     try:
@@ -161,7 +164,7 @@ def _line(result: EvaluationResult, row: dict[str, Any], lang: str) -> Line:
         label=target.label.text(lang),
         milestone=milestone_text(result, row, lang),
         baseline=baseline_text(row, lang),
-        actual=value_text(row, lang),
+        actual=value_text(row, lang, (row["org_unit"], row["period"]) in remade),
         change=change_text(result, row, lang),
         status=row["status"],
         verdict=verdict_text(row, lang),
@@ -219,8 +222,9 @@ def _sections(
     result: EvaluationResult, rows: list[dict[str, Any]], counts: dict[str | None, Any], lang: str
 ) -> tuple[GoalSection, ...]:
     sections = []
+    remade = rebuilt(result)
     for goal in result.spec.goals:
-        lines = tuple(_line(result, r, lang) for r in rows if r["goal"] == goal.id)
+        lines = tuple(_line(result, r, lang, remade) for r in rows if r["goal"] == goal.id)
         if not lines:
             continue
         sections.append(

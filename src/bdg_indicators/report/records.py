@@ -32,6 +32,7 @@ __all__ = [
     "change_text",
     "exact_text",
     "milestone_text",
+    "rebuilt",
     "record",
     "records",
     "value_text",
@@ -164,10 +165,26 @@ def _threshold(row: dict[str, Any]) -> Fraction | None:
     return None if value is None else Fraction(value).limit_denominator(10**9)
 
 
-def value_text(row: dict[str, Any], lang: str = "vi") -> str:
+def rebuilt(result: EvaluationResult) -> frozenset[tuple[str, str]]:
+    """The (org unit, period) pairs whose figures were rebuilt across a reorganisation of org
+    units ([`observations.history`][bdg_indicators.observations.history])."""
+    from bdg_indicators.observations.history import DERIVED
+
+    obs = result.observations
+    if DERIVED not in obs.files:
+        return frozenset()
+    rows = obs.encoded.filter(obs.encoded.get_column("file") == obs.files.index(DERIVED))
+    return frozenset(
+        (obs.org_units[ou], obs.periods[per])
+        for ou, per in rows.select("org_unit", "period").unique().iter_rows()
+    )
+
+
+def value_text(row: dict[str, Any], lang: str = "vi", rebuilt: bool = False) -> str:
     """The value of a result row as people read it: as many decimals as its verdict needs, a
-    bound's word ("tối đa 13,9%"), its coverage when partial, and the sum of its parts where
-    that differs from the reported total; "—" for no value."""
+    bound's word ("tối đa 13,9%"), its coverage when partial, the sum of its parts where that
+    differs from the reported total, and whether it was rebuilt across a reorganisation of org
+    units; "—" for no value."""
     value = _exact(row)
     if value is None:
         return "—"
@@ -184,6 +201,8 @@ def value_text(row: dict[str, Any], lang: str = "vi") -> str:
     if parts is not None and row["parts_differ"]:
         shown = format_number(parts, row["decimals"] + 1, lang) + format_unit(row["unit"], lang)
         text += f" ({'cấp dưới cộng lại' if vi else 'sum of the parts'}: {shown})"
+    if rebuilt:
+        text += " (dựng lại qua sắp xếp đơn vị)" if vi else " (rebuilt across the reorganisation)"
     return text
 
 
