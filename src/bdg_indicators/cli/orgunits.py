@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from bdg_indicators.cli import _json, cli
+from bdg_indicators.describe import describe_validity
 
 LEVELS_VI = {
     "country": "quốc gia",
@@ -28,12 +29,6 @@ def _day(text: str | None) -> datetime.date | None:
         raise click.BadParameter(
             f"`{text}` is not a date: write 2025-07-01", param_hint="--at"
         ) from None
-
-
-def _validity(unit: Any, lang: str) -> str:
-    from bdg_indicators.describe import describe_validity
-
-    return describe_validity(unit, lang)
 
 
 def _unit_json(unit: Any) -> dict[str, Any]:
@@ -81,7 +76,9 @@ def _listing(tree: Any, units: list[Any], lang: str, fmt: str) -> None:
     for unit in units:
         parent = tree[unit.parent].name if unit.parent and unit.parent in tree else ""
         level = LEVELS_VI.get(unit.level, unit.level) if vi else unit.level
-        table.add_row(unit.code, unit.name, unit.kind or level, parent, _validity(unit, lang))
+        table.add_row(
+            unit.code, unit.name, unit.kind or level, parent, describe_validity(unit, lang)
+        )
     console = Console()
     console.print(table)
     console.print(f"{len(units)} {'đơn vị' if vi else 'org units'}", highlight=False)
@@ -104,7 +101,7 @@ def _history(tree: Any, code: str, lang: str, fmt: str) -> None:
         return
     vi = lang == "vi"
     for unit in versions:
-        click.echo(f"{unit.code} {unit.name} ({_validity(unit, lang)})")
+        click.echo(f"{unit.code} {unit.name} ({describe_validity(unit, lang)})")
         for link in tree.predecessors(unit.key):
             kind = KINDS_VI[link.kind] if vi else link.kind
             old = tree[link.old]

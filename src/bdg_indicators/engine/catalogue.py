@@ -168,6 +168,24 @@ class Catalogue:
         """Ids of the periods results are given for."""
         return self.grid or tuple(self.periods.with_data)
 
+    @functools.cached_property
+    def absent(self) -> tuple[tuple[int, int], ...]:
+        """The (org unit, period) ids when the unit did not exist, at the period's last day
+        (none without a history): worked out once, for roll-ups and verdicts alike."""
+        from bdg_indicators.rules.reorganisation import end_day
+
+        tree = self.org_units.tree
+        if tree is None or not tree.has_history:
+            return ()
+        days = [end_day(period.last) for period in self.periods.periods]
+        pairs: list[tuple[int, int]] = []
+        for ou, key in enumerate(self.org_units.codes):
+            unit = tree[key]
+            if unit.valid_from is None and unit.valid_until is None:
+                continue
+            pairs += [(ou, per) for per, day in enumerate(days) if not unit.exists_on(day)]
+        return tuple(pairs)
+
     @classmethod
     def build(
         cls,

@@ -10,12 +10,11 @@ from typing import Any
 import narwhals as nw
 
 from bdg_indicators.observations import Observations
-from bdg_indicators.rules.reorganisation import end_day
 from bdg_indicators.rules.verdicts import existence_step
 
 from .catalogue import Catalogue
 
-__all__ = ["absent_pairs", "with_existence"]
+__all__ = ["with_existence"]
 
 
 def _interval(unit: Any) -> str:
@@ -27,26 +26,11 @@ def _interval(unit: Any) -> str:
     return f"{unit.valid_from or '..'}/{last or '..'}"
 
 
-def absent_pairs(cat: Catalogue) -> list[tuple[int, int]]:
-    """The (org unit, period) ids when the unit did not exist (none without a history)."""
-    tree = cat.org_units.tree
-    if tree is None or not tree.has_history:
-        return []
-    days = [end_day(period.last) for period in cat.periods.periods]
-    pairs = []
-    for ou, key in enumerate(cat.org_units.codes):
-        unit = tree[key]
-        if unit.valid_from is None and unit.valid_until is None:
-            continue
-        pairs += [(ou, per) for per, day in enumerate(days) if not unit.exists_on(day)]
-    return pairs
-
-
 def with_existence(cat: Catalogue, observations: Observations, results: Any) -> Any:
     """``results`` (Polars, by ids) with the results of absent org units said so."""
     import polars as pl
 
-    pairs = absent_pairs(cat)
+    pairs = cat.absent
     if not pairs:
         return results
     tree = cat.org_units.tree

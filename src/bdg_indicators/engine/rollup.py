@@ -281,9 +281,7 @@ def _absent_table(cat: Catalogue, backend: Backend) -> nw.LazyFrame[Any]:
     """The (org unit, period) pairs when the unit did not exist: it is neither summed into its
     parent then nor summed from its children (its figures then are only those rebuilt across the
     reorganisation, [`observations.history`][bdg_indicators.observations.history])."""
-    from .existence import absent_pairs
-
-    pairs = absent_pairs(cat)
+    pairs = cat.absent
     return backend.table(
         {"ou": [ou for ou, _ in pairs], "per": [per for _, per in pairs]},
         {"ou": nw.Int32, "per": nw.Int32},

@@ -11,6 +11,7 @@ with the reason, never a guessed figure. A reported row always wins over a deriv
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +39,9 @@ class _Standings:
         self.tree = tree
         self.known: dict[tuple[str, bool], Standing | None] = {}
 
-    def of(self, key: str, period: str) -> Standing | None:
+    def of(self, key: str, day: datetime.date) -> Standing | None:
+        """Who stands for ``key`` on ``day`` (``None``: it exists then, or nothing can)."""
         unit = self.tree[key]
-        day = end_day(parse_period(period).last)
         if unit.exists_on(day):
             return None
         early = unit.valid_from is not None and day < unit.valid_from
@@ -175,10 +176,11 @@ def derive(
     plan, notes, refused = _Plan(), [], {}
     standings = _Standings(tree)
     for period_id, period in enumerate(periods):
+        day = end_day(parse_period(period).last)
         for key, unit_id in ids.items():
             if (unit_id, period_id) in present:
                 continue  # reported: a derived row never replaces it
-            standing = standings.of(key, period)
+            standing = standings.of(key, day)
             if standing is None:
                 continue
             if standing.reason is not None:
